@@ -1,0 +1,3 @@
+export * from "./common/duration";
+export * from "./fleet/fleet-schema";
+export * from "./plan/plan-schema";
