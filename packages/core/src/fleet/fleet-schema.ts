@@ -20,7 +20,9 @@ export type DataReplicationState = (typeof DATA_REPLICATION_STATES)[number];
  * (and the SDK's SourceServer type) carry many more fields, which pass through untouched.
  */
 export const sourceServerSchema = z.looseObject({
-  sourceServerID: z.string().regex(SOURCE_SERVER_ID, { error: "expected s- followed by 17 lowercase letters or digits" }),
+  sourceServerID: z
+    .string()
+    .regex(SOURCE_SERVER_ID, { error: "expected s- followed by 17 lowercase letters or digits" }),
   arn: z.string().optional(),
   tags: z.record(z.string(), z.string()).default({}),
   dataReplicationInfo: z
@@ -28,13 +30,17 @@ export const sourceServerSchema = z.looseObject({
       dataReplicationState: z.enum(DATA_REPLICATION_STATES),
       /** ISO-8601 duration, e.g. PT2S. */
       lagDuration: z.string().optional(),
-      dataReplicationError: z.looseObject({ error: z.string().optional(), rawError: z.string().optional() }).optional(),
+      dataReplicationError: z
+        .looseObject({ error: z.string().optional(), rawError: z.string().optional() })
+        .optional(),
     })
     .optional(),
   sourceProperties: z
     .looseObject({
       recommendedInstanceType: z.string().optional(),
-      identificationHints: z.looseObject({ hostname: z.string().optional(), fqdn: z.string().optional() }).optional(),
+      identificationHints: z
+        .looseObject({ hostname: z.string().optional(), fqdn: z.string().optional() })
+        .optional(),
       os: z.looseObject({ fullString: z.string().optional() }).optional(),
       ramBytes: z.number().optional(),
     })
@@ -53,7 +59,10 @@ export const subnetSchema = z.strictObject({
  * recovery network they launch into. Used by `plan show --fleet` and loaded into the local runtime.
  */
 export const fleetSchema = z.strictObject({
-  accountId: z.string().regex(/^\d{12}$/).default("111122223333"),
+  accountId: z
+    .string()
+    .regex(/^\d{12}$/)
+    .default("111122223333"),
   region: z.string().default("us-east-1"),
   subnets: z.array(subnetSchema).min(1),
   securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/)).min(1),

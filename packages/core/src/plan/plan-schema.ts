@@ -19,13 +19,14 @@ export const durationSchema = z
 export const SOURCE_SERVER_ID = /^s-[0-9a-z]{17}$/;
 export const sourceServerIdSchema = z
   .string()
-  .regex(SOURCE_SERVER_ID, { error: "expected a DRS source server ID: s- followed by 17 lowercase letters or digits" });
-
-const idSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
-    error: "expected an ID of lowercase letters, digits, - and _ (1-63 characters, starting with a letter or digit)",
+  .regex(SOURCE_SERVER_ID, {
+    error: "expected a DRS source server ID: s- followed by 17 lowercase letters or digits",
   });
+
+const idSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+  error:
+    "expected an ID of lowercase letters, digits, - and _ (1-63 characters, starting with a letter or digit)",
+});
 
 export const rightSizingSchema = z.enum(["NONE", "BASIC", "IN_AWS"]);
 export const launchDispositionSchema = z.enum(["STOPPED", "STARTED"]);
@@ -43,7 +44,9 @@ export const launchSettingsSchema = z.strictObject({
     .regex(/^subnet-[0-9a-f]{8,17}$/, { error: "expected a subnet ID such as subnet-0abc1234" })
     .optional(),
   securityGroupIds: z
-    .array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: "expected a security group ID such as sg-0abc1234" }))
+    .array(
+      z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: "expected a security group ID such as sg-0abc1234" }),
+    )
     .min(1)
     .max(16)
     .optional(),

@@ -68,5 +68,9 @@ export interface LambdaInvoker {
 }
 
 export interface StateMachineStarter {
-  startExecution(input: { stateMachineArn: string; input: string; name?: string }): Promise<{ executionArn: string }>;
+  startExecution(input: {
+    stateMachineArn: string;
+    input: string;
+    name?: string;
+  }): Promise<{ executionArn: string }>;
 }
