@@ -17,11 +17,9 @@ export const durationSchema = z
   });
 
 export const SOURCE_SERVER_ID = /^s-[0-9a-z]{17}$/;
-export const sourceServerIdSchema = z
-  .string()
-  .regex(SOURCE_SERVER_ID, {
-    error: "expected a DRS source server ID: s- followed by 17 lowercase letters or digits",
-  });
+export const sourceServerIdSchema = z.string().regex(SOURCE_SERVER_ID, {
+  error: "expected a DRS source server ID: s- followed by 17 lowercase letters or digits",
+});
 
 const idSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
   error:
