@@ -1,15 +1,29 @@
 import { z } from "zod";
 import { parseDuration } from "../common/duration";
 
-/** Durations are written `45m`, `2h` or ISO-8601 (`PT45M`) and parsed into seconds. */
+const DURATION_EXAMPLES = "30s, 45m, 2h, 1d or ISO-8601 PT45M";
+
+/**
+ * Durations are written `45m`, `2h` or ISO-8601 (`PT45M`) and parsed into seconds. A bare number
+ * is accepted by the first step only so the error can say that the unit is missing.
+ */
 export const durationSchema = z
-  .string({ error: "expected a duration such as 45m, 2h or PT45M" })
-  .transform((text, ctx) => {
-    const seconds = parseDuration(text);
+  .union([z.string(), z.number()], { error: "expected a duration such as 45m, 2h or PT45M" })
+  .transform((value, ctx) => {
+    if (typeof value === "number") {
+      ctx.addIssue({
+        code: "custom",
+        message: `duration ${value} has no unit`,
+        params: { fix: `write it with a unit, e.g. ${value}s, ${value}m or ${value}h` },
+      });
+      return z.NEVER;
+    }
+    const seconds = parseDuration(value);
     if (seconds === undefined || seconds <= 0) {
       ctx.addIssue({
         code: "custom",
-        message: `invalid duration "${text}": write a positive duration such as 30s, 45m, 2h, 1d or ISO-8601 PT45M`,
+        message: `invalid duration "${value}"`,
+        params: { fix: `write a positive duration such as ${DURATION_EXAMPLES}` },
       });
       return z.NEVER;
     }
