@@ -1,14 +1,17 @@
-const SHORT = /^(\d+)(s|m|h|d)$/;
+const SHORT = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 const ISO = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
-const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 
 /**
- * Parses `45m`, `2h`, `30s`, `1d` or an ISO-8601 duration (`PT45M`, `P1DT2H`, `PT2.5S`)
- * into seconds; returns undefined when the text is neither.
+ * Parses `45m`, `2h`, `30s`, `1d`, their combinations as formatDuration writes them (`2h30m`) or
+ * an ISO-8601 duration (`PT45M`, `P1DT2H`, `PT2.5S`) into seconds; returns undefined when the
+ * text is neither.
  */
 export function parseDuration(text: string): number | undefined {
   const short = SHORT.exec(text);
-  if (short) return Number(short[1]) * UNIT_SECONDS[short[2] as keyof typeof UNIT_SECONDS];
+  if (short && text !== "") {
+    const [, d, h, m, s] = short;
+    return Number(d ?? 0) * 86400 + Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
+  }
   const iso = ISO.exec(text);
   if (!iso || text === "P" || text.endsWith("T")) return undefined;
   const [, d, h, m, s] = iso;

@@ -1,0 +1,24 @@
+import type { Command } from "../command";
+
+export interface CommandEntry {
+  /** The words that invoke the command, e.g. `plan show`. */
+  name: string;
+  /** One line for the command list in `--help`. */
+  summary: string;
+  /** Loaded only when the command runs, so a command's dependencies never slow down the others. */
+  load: () => Promise<{ command: Command }>;
+}
+
+/** Every command: one line each, in the order `--help` lists them. */
+export const commands: readonly CommandEntry[] = [
+  {
+    name: "plan validate",
+    summary: "check plan files and report every problem",
+    load: () => import("./plan-validate"),
+  },
+  {
+    name: "plan show",
+    summary: "show a plan's waves, batches, launch settings and readiness",
+    load: () => import("./plan-show"),
+  },
+];
