@@ -157,7 +157,7 @@ describe("drs-orchestrator plan show", () => {
     expect(run.stdout).toContain("Not ready (3)");
     expect(run.stdout).toMatch(/estate-workers-17 +workers +left out .* NOT READY: STALLED/);
     expect(run.stdout).toMatch(
-      /s-[0-9a-z]{17} +LAG_OVER_RPO +s-[0-9a-z]{17} replication lag 25m exceeds the RPO of 15m/,
+      /s-[0-9a-z]{17} +estate-reporting-04 +LAG_OVER_RPO +s-[0-9a-z]{17} replication lag 25m exceeds the RPO of 15m/,
     );
   });
 

@@ -9,6 +9,7 @@ import {
   PlanValidationError,
   parseFleetText,
   parsePlan,
+  parsePlanData,
   parsePlanText,
 } from "@drs-orchestrator/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -152,6 +153,66 @@ groups:
         fix: 'did you mean "approvers"?',
       },
     ]);
+  });
+});
+
+describe("schema messages", () => {
+  const base = {
+    id: "shop",
+    name: "Shop",
+    rto: "1h",
+    rpo: "5m",
+    groups: [{ id: "db", select: { tags: { tier: "db" } } }],
+  };
+
+  it.each([
+    [{ groups: [] }, "groups", "a plan needs at least one group", "add at least 1 entry"],
+    [{ name: "" }, "name", "must not be empty", "write at least 1 character"],
+    [
+      { failure: { maxFailedPercent: 150 } },
+      "failure.maxFailedPercent",
+      "150 is above the maximum of 100",
+      "use a value of 100 or less",
+    ],
+    [
+      { failure: { retries: -1 } },
+      "failure.retries",
+      "-1 is below the minimum of 0",
+      "use a value of 0 or more",
+    ],
+    [
+      { failure: { retries: 1.5 } },
+      "failure.retries",
+      "expected a whole number, got 1.5",
+      "write a whole number",
+    ],
+    [
+      { failure: { notReady: "wait" } },
+      "failure.notReady",
+      'invalid value "wait"; allowed values: abort, skip',
+      "use one of abort | skip",
+    ],
+    [{ waves: [[]] }, "waves[0]", "needs at least 1 entry", "add at least 1 entry"],
+    [
+      {
+        launch: {
+          securityGroupIds: Array.from({ length: 17 }, (_, i) => `sg-${String(i).padStart(8, "0")}`),
+        },
+      },
+      "launch.securityGroupIds",
+      "lists 17 entries; at most 16 are allowed",
+      "keep at most 16 entries",
+    ],
+    [
+      { groups: [{ id: "db" }] },
+      "groups[0].select",
+      'missing required field "select"',
+      "add select (a mapping) to groups[0]",
+    ],
+    [{ groups: "db" }, "groups", 'expected a list, got "db"', "write a list"],
+  ])("%j → %s: %s", (edit, path, message, fix) => {
+    const result = parsePlanData({ ...base, ...edit });
+    expect(result.ok ? [] : result.issues).toEqual([{ path, message, fix }]);
   });
 });
 

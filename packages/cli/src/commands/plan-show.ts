@@ -1,5 +1,6 @@
 import {
   formatPlanIssue,
+  type Group,
   layoutRecovery,
   loadFleetFile,
   loadPlanFile,
@@ -37,18 +38,13 @@ export const command = defineCommand({
 
     if (options.fleet === undefined) {
       if (options.json) {
+        // Validated plans name only known groups in their waves.
         const groups = new Map(plan.groups.map((group) => [group.id, group]));
         const waves = planWaves(plan).map((wave) => ({
           index: wave.index,
           groups: wave.groupIds.map((id) => {
-            const group = groups.get(id);
-            return {
-              id,
-              critical: group?.critical,
-              approval: group?.approval ?? false,
-              dependsOn: group?.dependsOn ?? [],
-              select: group?.select,
-            };
+            const { critical, approval = false, dependsOn = [], select } = groups.get(id) as Group;
+            return { id, critical, approval, dependsOn, select };
           }),
         }));
         io.out(JSON.stringify({ plan: summary, waves }, null, 2));

@@ -171,14 +171,15 @@ export function renderRecoveryLayout(plan: Plan, layout: RecoveryLayout): string
   }
 
   if (layout.notReady.length > 0) {
+    const hostnames = new Map(servers.map((server) => [server.sourceServerId, server.hostname ?? NONE]));
     const rows = layout.notReady.map((readiness) => [
       readiness.sourceServerId,
+      hostnames.get(readiness.sourceServerId) ?? NONE,
       readiness.code,
       readiness.reason,
     ]);
-    sections.push(
-      `Not ready (${layout.notReady.length})\n${renderTable([{ header: "SERVER" }, { header: "CODE" }, { header: "REASON" }], rows, "  ")}`,
-    );
+    const columns = [{ header: "SERVER" }, { header: "HOSTNAME" }, { header: "CODE" }, { header: "REASON" }];
+    sections.push(`Not ready (${layout.notReady.length})\n${renderTable(columns, rows, "  ")}`);
   }
   if (layout.warnings.length > 0) {
     sections.push(

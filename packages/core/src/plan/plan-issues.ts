@@ -208,23 +208,13 @@ function convertIssue(issue: z.core.$ZodIssue, root: z.ZodType, input: unknown):
     case "too_small": {
       const minimum = Number(issue.minimum);
       if (issue.origin === "array") {
-        const fallback = `needs at least ${minimum} ${minimum === 1 ? "entry" : "entries"}`;
-        return [
-          {
-            path: at,
-            message: issue.message.startsWith("Too small") ? fallback : issue.message,
-            fix: `add ${fallback.replace("needs ", "")}`,
-          },
-        ];
+        const entries = `${minimum} ${minimum === 1 ? "entry" : "entries"}`;
+        const message = issue.message.startsWith("Too small") ? `needs at least ${entries}` : issue.message;
+        return [{ path: at, message, fix: `add at least ${entries}` }];
       }
       if (issue.origin === "string") {
-        return [
-          {
-            path: at,
-            message: "must not be empty",
-            fix: `write at least ${minimum} character${minimum === 1 ? "" : "s"}`,
-          },
-        ];
+        const message = minimum === 1 ? "must not be empty" : `is shorter than ${minimum} characters`;
+        return [{ path: at, message, fix: `write at least ${minimum} character${minimum === 1 ? "" : "s"}` }];
       }
       return [
         {
