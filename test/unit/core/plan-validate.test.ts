@@ -300,6 +300,14 @@ const cases: { name: string; edit: (plan: Doc) => void; path: string; message: s
       'alarm "region-health" would start a real RECOVERY, but triggers.allowAutomaticRecovery is not true',
   },
   {
+    name: "schedule asking for a real recovery (schedules only start drills)",
+    edit: (p) => {
+      p.triggers = { schedule: { drill: "cron(0 3 ? * SUN *)", mode: "RECOVERY" } };
+    },
+    path: "triggers.schedule.mode",
+    message: 'unknown key "mode"; allowed keys here: drill',
+  },
+  {
     name: "the same alarm twice",
     edit: (p) => {
       p.triggers = { alarms: [{ name: "region-health" }, { name: "region-health" }] };
