@@ -21,4 +21,9 @@ export const commands: readonly CommandEntry[] = [
     summary: "show a plan's waves, batches, launch settings and readiness",
     load: () => import("./plan-show"),
   },
+  {
+    name: "local up",
+    summary: "serve the emulated AWS services on 127.0.0.1 until Ctrl-C",
+    load: () => import("./local-up"),
+  },
 ];

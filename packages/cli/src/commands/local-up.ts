@@ -1,0 +1,109 @@
+import { type Fleet, formatPlanIssue, loadFleetFile } from "@drs-orchestrator/core";
+import { type LocalAws, startLocalAws } from "@drs-orchestrator/local";
+import { defineCommand, UsageError } from "../command";
+
+export const command = defineCommand({
+  usage: "",
+  description:
+    "Starts the local AWS runtime on 127.0.0.1 — DRS, EC2, Step Functions, EventBridge, Lambda, DynamoDB and " +
+    "Secrets Manager on one endpoint — and serves until Ctrl-C (SIGINT) or SIGTERM. Standard output gets only " +
+    "`export` lines (AWS_ENDPOINT_URL, region, dummy credentials) so it can be sourced by a shell; the summary " +
+    "goes to standard error.",
+  options: {
+    port: { type: "string", valueName: "N", description: "port to listen on (default: any free port)" },
+    fleet: {
+      type: "string",
+      valueName: "fleet.json",
+      description: "source servers and recovery network to load (default: an empty fleet)",
+    },
+    speed: {
+      type: "string",
+      valueName: "N",
+      description: "simulated seconds per real second, e.g. 60 runs a 10-minute launch in 10 s (default 1)",
+    },
+  },
+  async run({ args, options }, io) {
+    if (args.length > 0) throw new UsageError(`local up takes no arguments (got ${args.join(" ")})`);
+    const port = parseNumber(
+      "--port",
+      options.port,
+      (value) => Number.isInteger(value) && value >= 0 && value <= 65_535,
+    );
+    const speed = parseNumber("--speed", options.speed, (value) => value > 0) ?? 1;
+
+    let fleet: Fleet | undefined;
+    if (options.fleet !== undefined) {
+      const result = await loadFleetFile(options.fleet);
+      if (!result.ok) {
+        for (const issue of result.issues) io.err(formatPlanIssue(issue, options.fleet));
+        return 1;
+      }
+      fleet = result.fleet;
+    }
+
+    let local: LocalAws;
+    try {
+      local = await startLocalAws({ port, fleet, speed });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      io.err(
+        code === "EADDRINUSE"
+          ? `port ${port} is already in use: pick another with --port, or leave it out to take any free port`
+          : `could not start the local runtime: ${(error as Error).message}`,
+      );
+      return 1;
+    }
+
+    io.out(exportLines(local.env));
+    io.err(summary(local, options.fleet));
+    const signal = await nextSignal();
+    io.err(`${signal}: stopping the local runtime…`);
+    await local.stop();
+    io.err("stopped");
+    return 0;
+  },
+});
+
+function parseNumber(
+  flag: string,
+  text: string | undefined,
+  valid: (value: number) => boolean,
+): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === "" || !valid(value)) throw new UsageError(`${flag} ${text} is not valid`);
+  return value;
+}
+
+/** `export NAME=value` lines a POSIX shell can source; values are quoted when they need it. */
+function exportLines(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(
+      ([name, value]) =>
+        `export ${name}=${/^[\w./:@-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`}`,
+    )
+    .join("\n");
+}
+
+function summary(local: LocalAws, fleetFile: string | undefined): string {
+  const servers = local.fleet.sourceServers.length;
+  return [
+    `local AWS runtime listening on ${local.endpoint} (account ${local.accountId}, region ${local.region})`,
+    `  services: ${local.services.join(", ")}`,
+    `  fleet:    ${servers} source server${servers === 1 ? "" : "s"}${fleetFile ? ` from ${fleetFile}` : ""}`,
+    `  clock:    ${local.clock.speed}× real time, simulated now ${local.clock.isoNow()}`,
+    "Point the AWS CLI or SDK at it with the export lines printed on standard output; Ctrl-C stops it.",
+  ].join("\n");
+}
+
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      resolve(signal);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}
