@@ -23,6 +23,7 @@ import {
   putTargetsRequest,
   removeTargetsRequest,
   ruleRequest,
+  type ruleState,
   type TargetInput,
 } from "./eventbridge-requests";
 import { renderTargetInput, validateTargetInput } from "./input-transformer";
@@ -83,7 +84,7 @@ interface Rule {
   name: string;
   arn: string;
   bus: Bus;
-  state: z.output<typeof putRuleRequest>["State"] & string;
+  state: z.output<typeof ruleState>;
   eventPattern?: string;
   pattern?: EventPattern;
   scheduleExpression?: string;
