@@ -47,3 +47,79 @@ export class InvalidBatchError extends Error {
     this.batchId = batchId;
   }
 }
+
+/** One problem with an input, named by its path (e.g. `mode`, `groups[2].id`) with how to fix it. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** A request or step input failed validation; nothing was started. */
+export class InvalidInputError extends Error {
+  override readonly name = "InvalidInputError";
+  readonly problems: readonly FieldProblem[];
+
+  constructor(what: string, problems: readonly FieldProblem[]) {
+    super(
+      `invalid ${what}: ${problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join("; ")}`,
+    );
+    this.problems = problems;
+  }
+}
+
+/** The plan (or the pinned plan version) does not exist in the plan store. */
+export class PlanNotFoundError extends Error {
+  override readonly name = "PlanNotFoundError";
+  constructor(
+    readonly planId: string,
+    readonly version?: number,
+  ) {
+    super(
+      version === undefined
+        ? `plan "${planId}" not found: upload it with \`drs-orchestrator plan apply <file>\``
+        : `plan "${planId}" has no version ${version}`,
+    );
+  }
+}
+
+/** A real recovery was requested without the confirmation that must equal the plan ID. */
+export class RecoveryNotConfirmedError extends Error {
+  override readonly name = "RecoveryNotConfirmedError";
+  constructor(readonly planId: string) {
+    super(`mode RECOVERY launches production instances: set confirm to "${planId}" (the plan ID) to proceed`);
+  }
+}
+
+/** Source servers of the plan are already part of another active execution. */
+export class ServerConflictError extends Error {
+  override readonly name = "ServerConflictError";
+  constructor(readonly conflicts: readonly { sourceServerId: string; executionId: string }[]) {
+    const byExecution = new Map<string, string[]>();
+    for (const c of conflicts)
+      byExecution.set(c.executionId, [...(byExecution.get(c.executionId) ?? []), c.sourceServerId]);
+    const parts = [...byExecution].map(
+      ([execution, ids]) =>
+        `${ids.length} in ${execution} (${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", …" : ""})`,
+    );
+    super(
+      `source servers are already being recovered by another execution: ${parts.join("; ")}; wait for it to end or cancel it`,
+    );
+  }
+}
+
+/** Servers are not ready for recovery and the plan does not allow skipping them. */
+export class ServersNotReadyError extends Error {
+  override readonly name = "ServersNotReadyError";
+  constructor(readonly notReady: readonly { sourceServerId: string; reason: string }[]) {
+    super(
+      `${notReady.length} source server(s) not ready: ${notReady
+        .map((n) => `${n.sourceServerId}: ${n.reason}`)
+        .join("; ")} — fix replication, or set failure.notReady: skip in the plan to leave them out`,
+    );
+  }
+}
+
+/** An AWS call kept failing with throttling or a server error after the SDK's retries; the workflow retries the step. */
+export class TransientAwsError extends Error {
+  override readonly name = "TransientAwsError";
+}

@@ -1,0 +1,55 @@
+import { DEFAULT_LAUNCH_QUOTAS, type LaunchQuotas } from "@drs-orchestrator/core";
+import { z } from "zod";
+
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Everything the engine reads from its environment, named as the Lambda environment variables the
+ * stacks (and the local runtime) set. Parsed once per process so a missing variable fails the first
+ * invocation with its name instead of a vague undefined deep inside a step.
+ */
+const engineEnvSchema = z.object({
+  PLANS_TABLE: z.string().min(1),
+  EXECUTIONS_TABLE: z.string().min(1),
+  RECOVERY_STATE_MACHINE_ARN: z.string().min(1),
+  EVENT_BUS_NAME: z.string().min(1).default("default"),
+  DRS_MAX_SERVERS_PER_JOB: positiveInt.default(DEFAULT_LAUNCH_QUOTAS.maxServersPerJob),
+  DRS_MAX_CONCURRENT_JOBS: positiveInt.default(DEFAULT_LAUNCH_QUOTAS.maxConcurrentJobs),
+  DRS_MAX_SERVERS_IN_ACTIVE_JOBS: positiveInt.default(DEFAULT_LAUNCH_QUOTAS.maxServersInActiveJobs),
+  /** Simulated-or-real seconds a wave waits for EC2 status checks before its servers count as unhealthy. */
+  HEALTH_CHECK_TIMEOUT_SECONDS: positiveInt.default(900),
+});
+
+export interface EngineConfig {
+  plansTable: string;
+  executionsTable: string;
+  recoveryStateMachineArn: string;
+  eventBusName: string;
+  quotas: LaunchQuotas;
+  healthCheckTimeoutSeconds: number;
+}
+
+export class EngineConfigError extends Error {
+  override readonly name = "EngineConfigError";
+}
+
+export function parseEngineConfig(env: NodeJS.ProcessEnv): EngineConfig {
+  const parsed = engineEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new EngineConfigError(`invalid engine environment — set ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  return {
+    plansTable: e.PLANS_TABLE,
+    executionsTable: e.EXECUTIONS_TABLE,
+    recoveryStateMachineArn: e.RECOVERY_STATE_MACHINE_ARN,
+    eventBusName: e.EVENT_BUS_NAME,
+    quotas: {
+      maxServersPerJob: e.DRS_MAX_SERVERS_PER_JOB,
+      maxConcurrentJobs: e.DRS_MAX_CONCURRENT_JOBS,
+      maxServersInActiveJobs: e.DRS_MAX_SERVERS_IN_ACTIVE_JOBS,
+    },
+    healthCheckTimeoutSeconds: e.HEALTH_CHECK_TIMEOUT_SECONDS,
+  };
+}

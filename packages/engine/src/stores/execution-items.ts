@@ -1,0 +1,126 @@
+import type { RecoveryMode } from "@drs-orchestrator/core";
+
+/**
+ * The items that make up one execution's state. Many small items (one per wave, batch, server),
+ * never one that grows with the plan: a 2,000-server plan writes 2,000 small server items.
+ */
+
+export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
+
+export interface ExecutionMeta {
+  executionId: string;
+  planId: string;
+  planVersion: number;
+  planName: string;
+  mode: RecoveryMode;
+  status: ExecutionStatus;
+  requestedBy: string;
+  reason: string;
+  startedAt: string;
+  endedAt?: string;
+  waveCount: number;
+  serverCount: number;
+  rtoSeconds: number;
+  rpoSeconds: number;
+  maxFailedPercent: number;
+  retries: number;
+  /** Servers left out because they were not ready and the plan allows skipping them. */
+  skipped: { sourceServerId: string; reason: string }[];
+  error?: string;
+  cause?: string;
+}
+
+export type WaveStatus = "PENDING" | "LAUNCHING" | "CHECKING_HEALTH" | "COMPLETED" | "FAILED" | "ABORTED";
+
+export interface WaveItem {
+  executionId: string;
+  wave: number;
+  groupIds: string[];
+  serverCount: number;
+  status: WaveStatus;
+  /** Relaunch round: 0 for the first launch, n for the n-th retry of failed servers. */
+  attempt: number;
+  startedAt?: string;
+  launchedAt?: string;
+  completedAt?: string;
+  /** Callback token of the workflow waiting on this wave's launch results. */
+  taskToken?: string;
+}
+
+export type BatchStatus = "PENDING" | "STARTING" | "STARTED";
+
+export interface BatchItem {
+  executionId: string;
+  wave: number;
+  attempt: number;
+  batchId: string;
+  sourceServerIds: string[];
+  status: BatchStatus;
+  jobId?: string;
+  startedAt?: string;
+}
+
+export type ServerStatus = "PENDING" | "LAUNCHING" | "LAUNCHED" | "FAILED" | "HEALTHY" | "UNHEALTHY";
+
+export interface ServerLaunchSettingsRecord {
+  ec2LaunchTemplateID?: string;
+  /** The default template version before this execution changed it, for the drill revert. */
+  previousDefaultVersion?: number;
+  appliedVersion?: number;
+  /** The DRS launch configuration fields this execution changed, as they were before. */
+  previousLaunchConfiguration?: Record<string, unknown>;
+  warnings?: string[];
+}
+
+export interface ServerItem {
+  executionId: string;
+  sourceServerId: string;
+  wave: number;
+  groupId: string;
+  critical: boolean;
+  hostname?: string;
+  status: ServerStatus;
+  attempts: number;
+  jobId?: string;
+  recoveryInstanceId?: string;
+  ec2InstanceId?: string;
+  instanceType?: string;
+  privateIp?: string;
+  launchStartedAt?: string;
+  launchedAt?: string;
+  healthyAt?: string;
+  failureReason?: string;
+  settingsApplied?: boolean;
+  settings?: ServerLaunchSettingsRecord;
+}
+
+/** Maps a DRS job back to its execution, for launch-result events that carry only the job ID. */
+export interface JobItem {
+  jobId: string;
+  executionId: string;
+  wave: number;
+  batchId: string;
+}
+
+export const pad = (n: number, width = 3) => String(n).padStart(width, "0");
+
+export const keys = {
+  meta: (executionId: string) => ({ pk: `EXEC#${executionId}`, sk: "META" }),
+  wave: (executionId: string, wave: number) => ({ pk: `EXEC#${executionId}`, sk: `WAVE#${pad(wave)}` }),
+  batch: (executionId: string, wave: number, batchId: string) => ({
+    pk: `EXEC#${executionId}`,
+    sk: `BATCH#${pad(wave)}#${batchId}`,
+  }),
+  server: (executionId: string, wave: number, sourceServerId: string) => ({
+    pk: `EXEC#${executionId}`,
+    sk: `SERVER#${pad(wave)}#${sourceServerId}`,
+  }),
+  job: (jobId: string) => ({ pk: `JOB#${jobId}`, sk: "JOB" }),
+  lock: (sourceServerId: string) => ({ pk: `LOCK#${sourceServerId}`, sk: "LOCK" }),
+  prefixes: {
+    wave: "WAVE#",
+    batches: (wave: number) => `BATCH#${pad(wave)}#`,
+    servers: (wave: number) => `SERVER#${pad(wave)}#`,
+    allServers: "SERVER#",
+  },
+};

@@ -1,0 +1,201 @@
+import type { StateMachine } from "asl-types";
+
+/** The Lambda functions the recovery workflow calls, by ARN (filled in by the stacks or the local runtime). */
+export interface RecoveryFunctionArns {
+  prepare: string;
+  applyLaunchSettings: string;
+  launchBatches: string;
+  awaitLaunchResults: string;
+  reconcileLaunches: string;
+  checkHealth: string;
+  applyFailurePolicy: string;
+  finalize: string;
+}
+
+export interface RecoveryWorkflowTiming {
+  /**
+   * How long a wave waits for DRS launch-result events before it polls DescribeJobs. Events are
+   * best effort, so this bounds how late a dropped event can be noticed.
+   */
+  launchWaitTimeoutSeconds: number;
+  /** Pause between EC2 status-check polls while a wave's instances boot. */
+  healthPollSeconds: number;
+}
+
+export const DEFAULT_RECOVERY_TIMING: RecoveryWorkflowTiming = {
+  launchWaitTimeoutSeconds: 120,
+  healthPollSeconds: 15,
+};
+
+/** Errors a step may raise that are worth retrying in the workflow once the SDK's own retries are spent. */
+const TRANSIENT_ERRORS = [
+  "Lambda.ServiceException",
+  "Lambda.AWSLambdaException",
+  "Lambda.SdkClientException",
+  "Lambda.TooManyRequestsException",
+  "TransientAwsError",
+];
+
+const retry = [
+  {
+    ErrorEquals: TRANSIENT_ERRORS,
+    IntervalSeconds: 2,
+    MaxAttempts: 4,
+    BackoffRate: 2,
+    JitterStrategy: "FULL",
+  },
+];
+const toFinalizeOnError = [
+  { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "FinalizeAfterError" },
+];
+
+/** A step of a wave: the Lambda gets only the execution ID and the wave number, never the plan. */
+function waveStep(resource: string, next: string, resultPath: string | null) {
+  return {
+    Type: "Task",
+    Resource: resource,
+    Parameters: { "executionId.$": "$.executionId", "wave.$": "$.cursor.wave" },
+    ResultPath: resultPath,
+    Retry: retry,
+    Catch: toFinalizeOnError,
+    Next: next,
+  };
+}
+
+/**
+ * The recovery state machine (Standard, JSONPath). Per wave: apply launch settings → launch batches
+ * within DRS quotas → wait for launch-result events (callback with a timeout, then a DescribeJobs
+ * poll as backstop) → EC2 health → failure policy (continue, retry failed servers, abort) → next
+ * wave; then finalize. The state payload carries only IDs and counters, so its size does not grow
+ * with the plan.
+ */
+export function recoveryWorkflow(
+  fn: RecoveryFunctionArns,
+  timing: RecoveryWorkflowTiming = DEFAULT_RECOVERY_TIMING,
+): StateMachine {
+  return {
+    Comment: "DRS Orchestrator recovery: waves of DRS source servers in dependency order",
+    StartAt: "Prepare",
+    States: {
+      Prepare: {
+        Type: "Task",
+        Resource: fn.prepare,
+        Parameters: {
+          "executionId.$": "$.executionId",
+          "planId.$": "$.planId",
+          "planVersion.$": "$.planVersion",
+          "mode.$": "$.mode",
+          "requestedBy.$": "$.requestedBy",
+          "reason.$": "$.reason",
+          "startedAt.$": "$$.Execution.StartTime",
+        },
+        ResultSelector: { wave: 1, "waveCount.$": "$.waveCount" },
+        ResultPath: "$.cursor",
+        Retry: retry,
+        Catch: toFinalizeOnError,
+        Next: "ApplyLaunchSettings",
+      },
+      ApplyLaunchSettings: waveStep(fn.applyLaunchSettings, "LaunchBatches", null),
+      LaunchBatches: waveStep(fn.launchBatches, "WaveLaunched?", "$.launch"),
+      "WaveLaunched?": {
+        Type: "Choice",
+        Choices: [{ Variable: "$.launch.pendingServers", NumericEquals: 0, Next: "CheckHealth" }],
+        Default: "AwaitLaunchResults",
+      },
+      AwaitLaunchResults: {
+        Type: "Task",
+        Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        Parameters: {
+          FunctionName: fn.awaitLaunchResults,
+          Payload: {
+            "executionId.$": "$.executionId",
+            "wave.$": "$.cursor.wave",
+            "taskToken.$": "$$.Task.Token",
+          },
+        },
+        TimeoutSeconds: timing.launchWaitTimeoutSeconds,
+        ResultPath: null,
+        Retry: retry,
+        Catch: [
+          { ErrorEquals: ["States.Timeout"], ResultPath: null, Next: "ReconcileLaunches" },
+          ...toFinalizeOnError,
+        ],
+        Next: "LaunchBatches",
+      },
+      ReconcileLaunches: waveStep(fn.reconcileLaunches, "LaunchBatches", null),
+      CheckHealth: waveStep(fn.checkHealth, "WaveHealthy?", "$.health"),
+      "WaveHealthy?": {
+        Type: "Choice",
+        Choices: [{ Variable: "$.health.pendingChecks", NumericEquals: 0, Next: "ApplyFailurePolicy" }],
+        Default: "WaitForHealth",
+      },
+      WaitForHealth: { Type: "Wait", Seconds: timing.healthPollSeconds, Next: "CheckHealth" },
+      ApplyFailurePolicy: waveStep(fn.applyFailurePolicy, "PolicyDecision", "$.policy"),
+      PolicyDecision: {
+        Type: "Choice",
+        Choices: [
+          { Variable: "$.policy.action", StringEquals: "RETRY", Next: "LaunchBatches" },
+          { Variable: "$.policy.action", StringEquals: "ABORT", Next: "FinalizeAborted" },
+        ],
+        Default: "NextWave",
+      },
+      NextWave: {
+        Type: "Pass",
+        Parameters: { "wave.$": "States.MathAdd($.cursor.wave, 1)", "waveCount.$": "$.cursor.waveCount" },
+        ResultPath: "$.cursor",
+        Next: "MoreWaves?",
+      },
+      "MoreWaves?": {
+        Type: "Choice",
+        Choices: [
+          {
+            Variable: "$.cursor.wave",
+            NumericLessThanEqualsPath: "$.cursor.waveCount",
+            Next: "ApplyLaunchSettings",
+          },
+        ],
+        Default: "Finalize",
+      },
+      Finalize: {
+        Type: "Task",
+        Resource: fn.finalize,
+        Parameters: { "executionId.$": "$.executionId", outcome: "COMPLETED" },
+        ResultPath: "$.summary",
+        Retry: retry,
+        Next: "RecoverySucceeded",
+      },
+      FinalizeAborted: {
+        Type: "Task",
+        Resource: fn.finalize,
+        Parameters: { "executionId.$": "$.executionId", outcome: "ABORTED", "reason.$": "$.policy.reason" },
+        ResultPath: "$.summary",
+        Retry: retry,
+        Next: "RecoveryAborted",
+      },
+      FinalizeAfterError: {
+        Type: "Task",
+        Resource: fn.finalize,
+        Parameters: {
+          "executionId.$": "$.executionId",
+          outcome: "FAILED",
+          "error.$": "$.error.Error",
+          "cause.$": "$.error.Cause",
+        },
+        ResultPath: "$.summary",
+        Retry: retry,
+        Next: "RecoveryFailed",
+      },
+      RecoverySucceeded: { Type: "Succeed" },
+      RecoveryAborted: {
+        Type: "Fail",
+        Error: "RecoveryAborted",
+        Cause: "The failure policy aborted the recovery; see the execution report",
+      },
+      RecoveryFailed: {
+        Type: "Fail",
+        Error: "RecoveryFailed",
+        Cause: "A step failed; see the execution report",
+      },
+    },
+  } as StateMachine;
+}
