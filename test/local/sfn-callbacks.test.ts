@@ -24,7 +24,7 @@ import {
 let harness: SfnHarness;
 
 beforeAll(async () => {
-  harness = await startSfnHarness(1000);
+  harness = await startSfnHarness();
 });
 
 afterAll(async () => {

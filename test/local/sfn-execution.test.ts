@@ -16,7 +16,7 @@ const fn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${nam
 let harness: SfnHarness;
 
 beforeAll(async () => {
-  harness = await startSfnHarness(1000);
+  harness = await startSfnHarness();
 });
 
 afterAll(async () => {
@@ -307,6 +307,65 @@ describe("Step Functions executions", () => {
       new GetExecutionHistoryCommand({ executionArn, maxResults: 2, includeExecutionData: false }),
     );
     expect(withoutData.events?.[1]?.stateEnteredEventDetails).toEqual({ name: "Prepare" });
+  });
+
+  it("runs tasks inside Map iterations and retries a failed Parallel state", async () => {
+    harness.functions.set("launch-server", (event) => {
+      const { server, plan } = event as { server: string; plan: string };
+      return { server, plan, launched: true };
+    });
+    let branchCalls = 0;
+    harness.functions.set("flaky-branch", () => {
+      branchCalls += 1;
+      if (branchCalls === 1) throw Object.assign(new Error("first call fails"), { name: "Transient" });
+      return "ok";
+    });
+    const arn = await createMachine(harness.client, {
+      StartAt: "Servers",
+      States: {
+        Servers: {
+          Type: "Map",
+          ItemsPath: "$.servers",
+          MaxConcurrency: 2,
+          ItemSelector: { "server.$": "$$.Map.Item.Value", "plan.$": "$$.Execution.Name" },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "INLINE" },
+            StartAt: "LaunchOne",
+            States: { LaunchOne: { Type: "Task", Resource: fn("launch-server"), End: true } },
+          },
+          ResultPath: "$.launched",
+          Next: "Checks",
+        },
+        Checks: {
+          Type: "Parallel",
+          Branches: [
+            {
+              StartAt: "Check",
+              States: { Check: { Type: "Task", Resource: fn("flaky-branch"), End: true } },
+            },
+          ],
+          Retry: [{ ErrorEquals: ["Transient"], IntervalSeconds: 5, MaxAttempts: 2 }],
+          ResultPath: "$.checks",
+          End: true,
+        },
+      },
+    });
+
+    const { executionArn, execution } = await runToEnd(harness.client, arn, {
+      servers: ["s-1", "s-2", "s-3"],
+    });
+
+    expect(execution.status).toBe("SUCCEEDED");
+    const name = executionArn.split(":").pop();
+    expect(JSON.parse(execution.output as string)).toEqual({
+      servers: ["s-1", "s-2", "s-3"],
+      launched: ["s-1", "s-2", "s-3"].map((server) => ({ server, plan: name, launched: true })),
+      checks: ["ok"],
+    });
+    const events = await history(harness.client, executionArn);
+    expect(events.filter((event) => event.type === "LambdaFunctionSucceeded")).toHaveLength(4);
+    expect(events.filter((event) => event.type === "ParallelStateEntered")).toHaveLength(1);
+    expect(events.filter((event) => event.type === "TaskStateEntered")).toHaveLength(5);
   });
 
   it("times an execution out after its TimeoutSeconds", async () => {

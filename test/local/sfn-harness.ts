@@ -48,9 +48,10 @@ export interface SfnHarness {
   close(): Promise<void>;
 }
 
-/** The emulator behind a gateway, driven through the official SFNClient; simulated time runs `speed` times faster. */
-export async function startSfnHarness(speed = 1000): Promise<SfnHarness> {
-  const clock = new SimClock({ speed, start: new Date("2026-11-21T10:00:00Z") });
+/** The emulator behind a gateway, driven through the official SFNClient; simulated time runs 1000 times faster. */
+export async function startSfnHarness(
+  clock = new SimClock({ speed: 1000, start: new Date("2026-11-21T10:00:00Z") }),
+): Promise<SfnHarness> {
   const functions = new Map<string, TestFunction>();
   const published: BusEventInput[] = [];
   const lambda: LambdaInvoker = {
@@ -160,6 +161,22 @@ export async function history(client: SFNClient, executionArn: string): Promise<
     nextToken = page.nextToken;
   } while (nextToken);
   return events;
+}
+
+/** Polls the history until it has an event of `type`. */
+export async function waitForHistoryEvent(
+  client: SFNClient,
+  executionArn: string,
+  type: string,
+  realTimeoutMs = 10_000,
+) {
+  const deadline = Date.now() + realTimeoutMs;
+  for (;;) {
+    const found = (await history(client, executionArn)).find((event) => event.type === type);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no ${type} event after ${realTimeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /** Polls `condition` in real time (for things another party does asynchronously). */
