@@ -1,0 +1,33 @@
+/** What the local DRS counted, for assertions. */
+export interface DrsCounters {
+  /** Requests per operation, throttled and failed ones included. */
+  calls: Record<string, number>;
+  /** StartRecovery requests, throttled and refused ones included. */
+  startRecoveryCalls: number;
+  /** Jobs StartRecovery accepted. */
+  launchJobs: number;
+  throttled: number;
+  serverErrors: number;
+  /** Events handed to the bus. */
+  eventsPublished: number;
+  /** Events lost by injection. */
+  eventsDropped: number;
+  /** Events that reached the bus late by injection. */
+  eventsDelayed: number;
+  /** Events the bus refused. */
+  eventsFailed: number;
+}
+
+export function emptyCounters(): DrsCounters {
+  return {
+    calls: {},
+    startRecoveryCalls: 0,
+    launchJobs: 0,
+    throttled: 0,
+    serverErrors: 0,
+    eventsPublished: 0,
+    eventsDropped: 0,
+    eventsDelayed: 0,
+    eventsFailed: 0,
+  };
+}
