@@ -136,9 +136,9 @@ export function generateFleet(): FleetInput {
     accountId: ACCOUNT_ID,
     region: REGION,
     subnets: [
-      { subnetId: "subnet-0a1b2c3d4e5f60001", cidrBlock: "10.10.1.0/24", availabilityZone: "us-east-1a" },
-      { subnetId: "subnet-0a1b2c3d4e5f60002", cidrBlock: "10.10.2.0/24", availabilityZone: "us-east-1b" },
-      { subnetId: "subnet-0a1b2c3d4e5f60003", cidrBlock: "10.10.3.0/24", availabilityZone: "us-east-1c" },
+      { subnetId: "subnet-0a1b2c3d4e5f60001", cidrBlock: "10.10.0.0/20", availabilityZone: "us-east-1a" },
+      { subnetId: "subnet-0a1b2c3d4e5f60002", cidrBlock: "10.10.16.0/20", availabilityZone: "us-east-1b" },
+      { subnetId: "subnet-0a1b2c3d4e5f60003", cidrBlock: "10.10.32.0/20", availabilityZone: "us-east-1c" },
     ],
     securityGroupIds: ["sg-0a1b2c3d4e5f60001", "sg-0a1b2c3d4e5f60002", "sg-0a1b2c3d4e5f60003"],
     launchDefaults: { subnetId: "subnet-0a1b2c3d4e5f60001", securityGroupIds: ["sg-0a1b2c3d4e5f60001"] },

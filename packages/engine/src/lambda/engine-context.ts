@@ -26,10 +26,19 @@ export function createEngineContext(env: NodeJS.ProcessEnv = process.env): Engin
   };
 }
 
-let shared: EngineContext | undefined;
+let shared: { fingerprint: string; context: EngineContext } | undefined;
 
-/** Built on first use and reused across invocations, like clients created at a Lambda's init. */
-export function engineContext(): EngineContext {
-  shared ??= createEngineContext();
-  return shared;
+/**
+ * Built on first use and reused across invocations, like clients created at a Lambda's init. A
+ * process that hosts functions of more than one environment (the local runtime restarted within a
+ * test file) gets a new context when the environment it was built from changes.
+ */
+export function engineContext(env: NodeJS.ProcessEnv = process.env): EngineContext {
+  const fingerprint = JSON.stringify(
+    ["AWS_ENDPOINT_URL", "AWS_REGION", "PLANS_TABLE", "EXECUTIONS_TABLE", "RECOVERY_STATE_MACHINE_ARN"].map(
+      (name) => env[name],
+    ),
+  );
+  if (shared?.fingerprint !== fingerprint) shared = { fingerprint, context: createEngineContext(env) };
+  return shared.context;
 }

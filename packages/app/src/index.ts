@@ -1,0 +1,5 @@
+export * from "./local/deploy-local-app";
+export * from "./resources/app-names";
+export * from "./resources/functions";
+export * from "./resources/rules";
+export * from "./resources/tables";

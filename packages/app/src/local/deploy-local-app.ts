@@ -1,0 +1,159 @@
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
+import { CreateStateMachineCommand, SFNClient } from "@aws-sdk/client-sfn";
+import type { LambdaHandler, LocalAws } from "@drs-orchestrator/local";
+import {
+  DEFAULT_RECOVERY_TIMING,
+  type RecoveryFunctionArns,
+  type RecoveryWorkflowTiming,
+  recoveryWorkflow,
+} from "../../../../workflows/recovery-workflow";
+import { lambdaArn, resourceName, stateMachineArn } from "../resources/app-names";
+import { FUNCTIONS } from "../resources/functions";
+import { RULES } from "../resources/rules";
+import { TABLES } from "../resources/tables";
+
+export interface DeployLocalAppOptions {
+  stage?: string;
+  timing?: Partial<RecoveryWorkflowTiming>;
+  /** Extra engine environment (e.g. DRS quota overrides), applied to every function. */
+  environment?: Record<string, string>;
+  /** Powertools log level of the functions; WARN keeps a demo's screen readable. */
+  logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
+}
+
+export interface LocalApp {
+  stage: string;
+  /** The engine's environment, as every function of the app sees it. */
+  environment: Record<string, string>;
+  recoveryStateMachineArn: string;
+  /** Physical function name per FunctionSpec name. */
+  functionNames: Record<string, string>;
+}
+
+/** Creates the app's tables on the local runtime; returns the engine's table environment variables. */
+export async function createLocalTables(local: LocalAws, stage: string): Promise<Record<string, string>> {
+  const dynamo = new DynamoDBClient(localClientConfig(local));
+  const environment: Record<string, string> = {};
+  for (const table of TABLES) {
+    const tableName = resourceName(stage, table.name);
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [
+          { AttributeName: table.partitionKey, AttributeType: "S" },
+          { AttributeName: table.sortKey, AttributeType: "S" },
+        ],
+        KeySchema: [
+          { AttributeName: table.partitionKey, KeyType: "HASH" },
+          { AttributeName: table.sortKey, KeyType: "RANGE" },
+        ],
+      }),
+    );
+    environment[table.envVar] = tableName;
+  }
+  dynamo.destroy();
+  return environment;
+}
+
+/** SDK client settings that reach the local runtime. */
+export function localClientConfig(local: LocalAws) {
+  return {
+    endpoint: local.endpoint,
+    region: local.region,
+    credentials: {
+      accessKeyId: local.env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: local.env.AWS_SECRET_ACCESS_KEY,
+    },
+  };
+}
+
+const repositoryRoot = new URL("../../../../", import.meta.url);
+
+/**
+ * Deploys the app onto a running local runtime through the same APIs a deployment uses: tables
+ * with CreateTable, functions registered with the Lambda runtime, the recovery state machine with
+ * CreateStateMachine, rules with PutRule/PutTargets.
+ */
+export async function deployLocalApp(
+  local: LocalAws,
+  options: DeployLocalAppOptions = {},
+): Promise<LocalApp> {
+  const stage = options.stage ?? "local";
+  const { region, accountId } = local;
+  // Lambda gives every function its region, credentials and (here) endpoint; the in-process
+  // functions read them from the host process like the SDK does on Lambda.
+  Object.assign(process.env, local.env);
+  const clientConfig = localClientConfig(local);
+
+  const environment: Record<string, string> = {
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? "WARN",
+    EVENT_BUS_NAME: "default",
+    ...options.environment,
+    ...(await createLocalTables(local, stage)),
+  };
+
+  const machineName = resourceName(stage, "recovery");
+  const recoveryStateMachineArn = stateMachineArn(region, accountId, machineName);
+  environment.RECOVERY_STATE_MACHINE_ARN = recoveryStateMachineArn;
+
+  const functionNames: Record<string, string> = {};
+  const stepArns: Partial<RecoveryFunctionArns> = {};
+  for (const spec of FUNCTIONS) {
+    const name = resourceName(stage, spec.name);
+    const module = (await import(new URL(spec.module, repositoryRoot).href)) as {
+      handler: LambdaHandler<unknown>;
+    };
+    local.lambda.register({
+      name,
+      handler: module.handler,
+      timeoutSeconds: spec.timeoutSeconds,
+      memorySize: spec.memoryMb,
+      environment,
+    });
+    functionNames[spec.name] = name;
+    if (spec.step) stepArns[spec.step] = lambdaArn(region, accountId, name);
+  }
+
+  const sfn = new SFNClient(clientConfig);
+  await sfn.send(
+    new CreateStateMachineCommand({
+      name: machineName,
+      type: "STANDARD",
+      roleArn: `arn:aws:iam::${accountId}:role/${resourceName(stage, "recovery")}`,
+      definition: JSON.stringify(
+        recoveryWorkflow(stepArns as RecoveryFunctionArns, { ...DEFAULT_RECOVERY_TIMING, ...options.timing }),
+      ),
+    }),
+  );
+  sfn.destroy();
+
+  const events = new EventBridgeClient(clientConfig);
+  for (const rule of RULES) {
+    const ruleName = resourceName(stage, rule.name);
+    await events.send(
+      new PutRuleCommand({
+        Name: ruleName,
+        EventBusName: rule.bus,
+        Description: rule.description,
+        EventPattern: JSON.stringify(rule.eventPattern),
+      }),
+    );
+    await events.send(
+      new PutTargetsCommand({
+        Rule: ruleName,
+        EventBusName: rule.bus,
+        Targets: [
+          {
+            Id: rule.targetFunction,
+            Arn: lambdaArn(region, accountId, resourceName(stage, rule.targetFunction)),
+          },
+        ],
+      }),
+    );
+  }
+  events.destroy();
+
+  return { stage, environment, recoveryStateMachineArn, functionNames };
+}

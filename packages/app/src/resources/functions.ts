@@ -1,0 +1,73 @@
+import type { RecoveryFunctionArns } from "../../../../workflows/recovery-workflow";
+
+/** One Lambda function of the app: its handler module under functions/ and its sizing. */
+export interface FunctionSpec {
+  /** Suffix of the physical function name. */
+  name: string;
+  /** Module path from the repository root; the module exports `handler`. */
+  module: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  /** The recovery workflow step this function implements, if any. */
+  step?: keyof RecoveryFunctionArns;
+}
+
+export const FUNCTIONS: readonly FunctionSpec[] = [
+  { name: "start-recovery", module: "functions/start-recovery.ts", timeoutSeconds: 30, memoryMb: 512 },
+  { name: "prepare", module: "functions/prepare.ts", timeoutSeconds: 300, memoryMb: 1024, step: "prepare" },
+  {
+    name: "apply-launch-settings",
+    module: "functions/apply-launch-settings.ts",
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    step: "applyLaunchSettings",
+  },
+  {
+    name: "launch-batches",
+    module: "functions/launch-batches.ts",
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    step: "launchBatches",
+  },
+  {
+    name: "await-launch-results",
+    module: "functions/await-launch-results.ts",
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    step: "awaitLaunchResults",
+  },
+  {
+    name: "reconcile-launches",
+    module: "functions/reconcile-launches.ts",
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    step: "reconcileLaunches",
+  },
+  {
+    name: "record-launch-result",
+    module: "functions/record-launch-result.ts",
+    timeoutSeconds: 60,
+    memoryMb: 256,
+  },
+  {
+    name: "check-health",
+    module: "functions/check-health.ts",
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    step: "checkHealth",
+  },
+  {
+    name: "apply-failure-policy",
+    module: "functions/apply-failure-policy.ts",
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    step: "applyFailurePolicy",
+  },
+  {
+    name: "finalize",
+    module: "functions/finalize.ts",
+    timeoutSeconds: 300,
+    memoryMb: 1024,
+    step: "finalize",
+  },
+];
