@@ -49,12 +49,20 @@ const toFinalizeOnError = [
   { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "FinalizeAfterError" },
 ];
 
-/** A step of a wave: the Lambda gets only the execution ID and the wave number, never the plan. */
+/**
+ * A step of a wave: the Lambda gets only the execution ID and the wave number, never the plan, plus
+ * `now`, the time the state was entered: steps take their clock from the workflow so every
+ * timestamp of an execution comes from one source.
+ */
 function waveStep(resource: string, next: string, resultPath: string | null) {
   return {
     Type: "Task",
     Resource: resource,
-    Parameters: { "executionId.$": "$.executionId", "wave.$": "$.cursor.wave" },
+    Parameters: {
+      "executionId.$": "$.executionId",
+      "wave.$": "$.cursor.wave",
+      "now.$": "$$.State.EnteredTime",
+    },
     ResultPath: resultPath,
     Retry: retry,
     Catch: toFinalizeOnError,
@@ -159,7 +167,11 @@ export function recoveryWorkflow(
       Finalize: {
         Type: "Task",
         Resource: fn.finalize,
-        Parameters: { "executionId.$": "$.executionId", outcome: "COMPLETED" },
+        Parameters: {
+          "executionId.$": "$.executionId",
+          "now.$": "$$.State.EnteredTime",
+          outcome: "COMPLETED",
+        },
         ResultPath: "$.summary",
         Retry: retry,
         Next: "RecoverySucceeded",
@@ -167,7 +179,12 @@ export function recoveryWorkflow(
       FinalizeAborted: {
         Type: "Task",
         Resource: fn.finalize,
-        Parameters: { "executionId.$": "$.executionId", outcome: "ABORTED", "reason.$": "$.policy.reason" },
+        Parameters: {
+          "executionId.$": "$.executionId",
+          "now.$": "$$.State.EnteredTime",
+          outcome: "ABORTED",
+          "reason.$": "$.policy.reason",
+        },
         ResultPath: "$.summary",
         Retry: retry,
         Next: "RecoveryAborted",
@@ -177,6 +194,7 @@ export function recoveryWorkflow(
         Resource: fn.finalize,
         Parameters: {
           "executionId.$": "$.executionId",
+          "now.$": "$$.State.EnteredTime",
           outcome: "FAILED",
           "error.$": "$.error.Error",
           "cause.$": "$.error.Cause",
