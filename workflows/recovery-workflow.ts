@@ -118,6 +118,7 @@ export function recoveryWorkflow(
           Payload: {
             "executionId.$": "$.executionId",
             "wave.$": "$.cursor.wave",
+            "now.$": "$$.State.EnteredTime",
             "taskToken.$": "$$.Task.Token",
           },
         },
