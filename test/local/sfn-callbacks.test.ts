@@ -193,7 +193,7 @@ describe(".waitForTaskToken tasks", () => {
   it("raises States.HeartbeatTimeout when heartbeats stop, and heartbeats keep a task alive", async () => {
     const arn = await createMachine(
       harness.client,
-      callbackMachine({ HeartbeatSeconds: 300, TimeoutSeconds: 36_000 }, [
+      callbackMachine({ HeartbeatSeconds: 200, TimeoutSeconds: 36_000 }, [
         { ErrorEquals: ["States.HeartbeatTimeout"], Next: "Fallback", ResultPath: "$.heartbeat" },
       ]),
     );
@@ -206,7 +206,7 @@ describe(".waitForTaskToken tasks", () => {
     const alive = await startExecution(harness.client, arn, { wave: 5 });
     const token = await nextToken();
     const startedAt = harness.clock.nowMs();
-    while (harness.clock.nowMs() - startedAt < 1_200_000) {
+    while (harness.clock.nowMs() - startedAt < 800_000) {
       await harness.client.send(new SendTaskHeartbeatCommand({ taskToken: token }));
       await new Promise((resolve) => setTimeout(resolve, 40));
     }

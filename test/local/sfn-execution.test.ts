@@ -64,7 +64,7 @@ describe("Step Functions executions", () => {
           Choices: [{ Variable: "$.count", NumericGreaterThanEquals: 3, Next: "Finished" }],
           Default: "Pause",
         },
-        Pause: { Type: "Wait", Seconds: 600, Next: "Increment" },
+        Pause: { Type: "Wait", Seconds: 150, Next: "Increment" },
         Finished: { Type: "Succeed" },
       },
     });
@@ -77,15 +77,15 @@ describe("Step Functions executions", () => {
     expect(JSON.parse(execution.output as string)).toEqual({ count: 3 });
     const simulatedSeconds =
       ((execution.stopDate as Date).getTime() - (execution.startDate as Date).getTime()) / 1000;
-    expect(simulatedSeconds).toBeGreaterThanOrEqual(1200);
-    expect(realElapsed).toBeLessThan(1200 * 1000);
+    expect(simulatedSeconds).toBeGreaterThanOrEqual(300);
+    expect(realElapsed).toBeLessThan(300 * 1000);
 
     const events = await history(harness.client, executionArn);
     const waits = events.filter((event) => event.type === "WaitStateEntered");
     expect(waits).toHaveLength(2);
     const waited =
       (timeOf(events.find((event) => event.type === "WaitStateExited")) - timeOf(waits[0])) / 1000;
-    expect(waited).toBeGreaterThanOrEqual(600);
+    expect(waited).toBeGreaterThanOrEqual(150);
   });
 
   it("retries a thrown error with backoff in simulated time, counting attempts", async () => {
@@ -366,6 +366,88 @@ describe("Step Functions executions", () => {
     expect(events.filter((event) => event.type === "LambdaFunctionSucceeded")).toHaveLength(4);
     expect(events.filter((event) => event.type === "ParallelStateEntered")).toHaveLength(1);
     expect(events.filter((event) => event.type === "TaskStateEntered")).toHaveLength(5);
+  });
+
+  it("times out an ordinary task after TimeoutSeconds of simulated time", async () => {
+    harness.functions.set("slow", async () => {
+      await harness.clock.sleep(600_000);
+      return "too late";
+    });
+    const arn = await createMachine(harness.client, {
+      StartAt: "Slow",
+      States: {
+        Slow: {
+          Type: "Task",
+          Resource: fn("slow"),
+          TimeoutSeconds: 30,
+          Catch: [{ ErrorEquals: ["States.Timeout"], ResultPath: "$.timeout", Next: "GaveUp" }],
+          End: true,
+        },
+        GaveUp: { Type: "Pass", End: true },
+      },
+    });
+
+    const { executionArn, execution } = await runToEnd(harness.client, arn);
+
+    expect(JSON.parse(execution.output as string).timeout.Error).toBe("States.Timeout");
+    const events = await history(harness.client, executionArn);
+    const timedOut = events.find((event) => event.type === "LambdaFunctionTimedOut");
+    expect(timedOut?.lambdaFunctionTimedOutEventDetails?.error).toBe("States.Timeout");
+    const scheduled = events.find((event) => event.type === "LambdaFunctionScheduled");
+    expect(scheduled?.lambdaFunctionScheduledEventDetails?.timeoutInSeconds).toBe(30);
+    expect((timeOf(timedOut) - timeOf(scheduled)) / 1000).toBeGreaterThanOrEqual(30);
+    expect((timeOf(timedOut) - timeOf(scheduled)) / 1000).toBeLessThan(600);
+  });
+
+  it("waits for SecondsPath and until Timestamp and TimestampPath", async () => {
+    const arn = await createMachine(harness.client, {
+      StartAt: "ForSeconds",
+      States: {
+        ForSeconds: { Type: "Wait", SecondsPath: "$.seconds", Next: "UntilFixed" },
+        UntilFixed: { Type: "Wait", Timestamp: "2026-11-21T09:00:00Z", Next: "UntilGiven" },
+        UntilGiven: { Type: "Wait", TimestampPath: "$.until", Next: "Done" },
+        Done: { Type: "Pass", Parameters: { "at.$": "$$.State.EnteredTime" }, End: true },
+      },
+    });
+    const start = harness.clock.nowMs();
+    const until = new Date(start + 900_000).toISOString();
+
+    const { executionArn, execution } = await runToEnd(harness.client, arn, { seconds: 300, until });
+
+    expect(execution.status).toBe("SUCCEEDED");
+    expect(Date.parse(JSON.parse(execution.output as string).at)).toBeGreaterThanOrEqual(Date.parse(until));
+    const events = await history(harness.client, executionArn);
+    const exited = (name: string) =>
+      events.find(
+        (event) => event.stateExitedEventDetails?.name === name && event.type === "WaitStateExited",
+      );
+    expect(timeOf(exited("ForSeconds")) - timeOf(events[0])).toBeGreaterThanOrEqual(300_000);
+    expect(timeOf(exited("UntilFixed")) - timeOf(exited("ForSeconds"))).toBeLessThan(60_000);
+
+    const invalid = await createMachine(harness.client, {
+      StartAt: "Bad",
+      States: { Bad: { Type: "Wait", SecondsPath: "$.seconds", End: true } },
+    });
+    const failed = await runToEnd(harness.client, invalid, { seconds: "soon" });
+    expect(failed.execution).toMatchObject({ status: "FAILED", error: "States.Runtime" });
+  });
+
+  it("fails with States.DataLimitExceeded when a state's output passes 256 KiB", async () => {
+    harness.functions.set("bloat", () => ({ blob: "x".repeat(300_000) }));
+    const arn = await createMachine(harness.client, {
+      StartAt: "Bloat",
+      States: {
+        Bloat: { Type: "Task", Resource: fn("bloat"), Next: "Never" },
+        Never: { Type: "Pass", End: true },
+      },
+    });
+
+    const { executionArn, execution } = await runToEnd(harness.client, arn);
+
+    expect(execution).toMatchObject({ status: "FAILED", error: "States.DataLimitExceeded" });
+    const types = (await history(harness.client, executionArn)).map((event) => event.type);
+    expect(types).not.toContain("PassStateEntered");
+    expect(types.at(-1)).toBe("ExecutionFailed");
   });
 
   it("times an execution out after its TimeoutSeconds", async () => {

@@ -104,7 +104,12 @@ export class Execution {
         }),
       );
     }
-    execution.running = execution.run();
+    execution.running = execution.run().catch((error: unknown) =>
+      execution.end("FAILED", {
+        error: "States.Runtime",
+        cause: error instanceof Error ? error.message : String(error),
+      }),
+    );
     return execution;
   }
 
