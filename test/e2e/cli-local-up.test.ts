@@ -1,27 +1,18 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DescribeJobsCommand, DescribeSourceServersCommand, DrsClient } from "@aws-sdk/client-drs";
-import { generateFleet } from "@drs-orchestrator/local";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type Fleet, loadFleetFile } from "@drs-orchestrator/core";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const BIN = `${ROOT}packages/cli/bin/drs-orchestrator.js`;
 
 let child: ChildProcessWithoutNullStreams | undefined;
-let directory: string;
-let fleetFile: string;
-const fleet = generateFleet({ servers: 12, seed: 3 });
+let fleet: Fleet;
 
 beforeAll(async () => {
-  directory = await mkdtemp(join(tmpdir(), "local-up-"));
-  fleetFile = join(directory, "fleet.json");
-  await writeFile(fleetFile, JSON.stringify(fleet, null, 2));
-});
-
-afterAll(async () => {
-  await rm(directory, { recursive: true, force: true });
+  const loaded = await loadFleetFile(`${ROOT}examples/fleet.json`);
+  if (!loaded.ok) throw new Error("examples/fleet.json does not parse");
+  fleet = loaded.fleet;
 });
 
 afterEach(() => {
@@ -65,7 +56,11 @@ function exportedEnv(stdout: string): Record<string, string> {
 
 describe("drs-orchestrator local up", () => {
   it("serves the fleet to the official DRS client until SIGINT, then exits cleanly", async () => {
-    const { process: cli, output, exited } = run(["local", "up", "--fleet", fleetFile, "--speed", "60"]);
+    const {
+      process: cli,
+      output,
+      exited,
+    } = run(["local", "up", "--fleet", "examples/fleet.json", "--speed", "60"]);
     await until("the endpoint to be printed", () => /^export AWS_ENDPOINT_URL=/m.test(output.stdout));
     await until("the summary", () => output.stderr.includes("Ctrl-C stops it"));
 
@@ -83,7 +78,9 @@ describe("drs-orchestrator local up", () => {
         .split("\n")
         .every((line) => line.startsWith("export ")),
     ).toBe(true);
-    expect(output.stderr).toContain(`fleet:    12 source servers from ${fleetFile}`);
+    expect(output.stderr).toContain(
+      `fleet:    ${fleet.sourceServers.length} source servers from examples/fleet.json`,
+    );
     expect(output.stderr).toMatch(/clock: {4}60× real time/);
 
     const drs = new DrsClient({
@@ -95,10 +92,15 @@ describe("drs-orchestrator local up", () => {
       },
     });
     try {
-      const servers = await drs.send(new DescribeSourceServersCommand({}));
-      expect(servers.items?.map((server) => server.sourceServerID).sort()).toEqual(
-        fleet.sourceServers.map((server) => server.sourceServerID).sort(),
-      );
+      // DescribeSourceServers pages by 100 at most, as the real service does.
+      const ids: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await drs.send(new DescribeSourceServersCommand({ nextToken }));
+        ids.push(...(page.items ?? []).map((server) => server.sourceServerID as string));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      expect(ids.sort()).toEqual(fleet.sourceServers.map((server) => server.sourceServerID).sort());
       const jobs = await drs.send(new DescribeJobsCommand({}));
       expect(jobs.items).toEqual([]);
     } finally {
