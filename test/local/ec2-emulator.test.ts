@@ -29,7 +29,8 @@ let gateway: Gateway;
 let client: EC2Client;
 
 beforeEach(async () => {
-  clock = new SimClock({ speed: 3000, start: new Date("2026-11-21T10:00:00Z") });
+  // 600×: status checks stay initializing for 250 ms of real time, room enough for a request on a busy machine.
+  clock = new SimClock({ speed: 600, start: new Date("2026-11-21T10:00:00Z") });
   ec2 = createEc2Emulator({ clock, accountId: "111122223333", region: "us-east-1", fleet });
   gateway = await startGateway({ handlers: [ec2] });
   client = new EC2Client({

@@ -103,7 +103,7 @@ export class InstanceStore {
         `Address ${privateIpAddress} does not fall within the subnet's address range (${subnet.cidr.text} of ${subnet.subnetId})`,
       );
     }
-    if (this.addressTaken(subnet.subnetId, privateIpAddress)) {
+    if (this.takenAddresses(subnet.subnetId).has(privateIpAddress)) {
       throw new Ec2Error("InvalidIPAddress.InUse", `Address ${privateIpAddress} is in use.`);
     }
     const record: InstanceRecord = {
@@ -174,18 +174,22 @@ export class InstanceStore {
     return this.clock.nowMs() - record.boot.atMs >= STATUS_CHECK_SECONDS * 1000 ? "ok" : "initializing";
   }
 
-  private addressTaken(subnetId: string, ip: string): boolean {
-    return this.all().some(
-      (record) =>
-        record.subnetId === subnetId && record.privateIpAddress === ip && this.state(record) !== "terminated",
-    );
+  /** Addresses held by instances of the subnet; a terminated instance holds none. */
+  private takenAddresses(subnetId: string): Set<string> {
+    const taken = new Set<string>();
+    for (const record of this.instances.values()) {
+      if (record.subnetId === subnetId && this.state(record) !== "terminated")
+        taken.add(record.privateIpAddress);
+    }
+    return taken;
   }
 
   private freeAddress(subnet: FleetSubnet): string {
     const { first, count } = usableAddresses(subnet.cidr);
+    const taken = this.takenAddresses(subnet.subnetId);
     for (let offset = 0; offset < count; offset++) {
       const ip = formatIpv4(first + offset);
-      if (!this.addressTaken(subnet.subnetId, ip)) return ip;
+      if (!taken.has(ip)) return ip;
     }
     throw new Ec2Error(
       "InsufficientFreeAddressesInSubnet",
