@@ -72,7 +72,7 @@ async function localDrs(options: { fleet: Fleet; quotas?: Partial<DrsQuotas> }) 
     drs.stop();
     clock.stop();
   });
-  return { clock, drs, client };
+  return { clock, drs, client, endpoint: gateway.endpoint };
 }
 
 async function failure<T>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
@@ -287,6 +287,31 @@ describe("DRS emulator: request validation", () => {
       ResourceNotFoundException,
     );
     expect(job).toMatchObject({ resourceId: "drsjob-00000000000000000", resourceType: "JOB" });
+  });
+
+  it("answers what the SDK never sends: unknown operations and bodies that are not JSON", async () => {
+    const { endpoint, drs } = await localDrs({ fleet: generateFleet({ servers: 1 }) });
+    // The gateway routes by credential scope; these raw requests carry a DRS one.
+    const authorization =
+      "AWS4-HMAC-SHA256 Credential=local/20261121/us-east-1/drs/aws4_request, SignedHeaders=host, Signature=0";
+    const unknown = await fetch(`${endpoint}/StartFailover`, {
+      method: "POST",
+      headers: { authorization },
+      body: "{}",
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.headers.get("x-amzn-errortype")).toBe("ValidationException");
+    expect(await unknown.json()).toMatchObject({
+      reason: "unknownOperation",
+      message: "Unknown operation POST /StartFailover",
+    });
+    const garbled = await fetch(`${endpoint}/StartRecovery`, {
+      method: "POST",
+      headers: { authorization },
+      body: "{",
+    });
+    expect(await garbled.json()).toMatchObject({ reason: "cannotParse" });
+    expect(drs.counters.calls).toEqual({ Unknown: 1, StartRecovery: 1 });
   });
 });
 

@@ -346,6 +346,10 @@ describe("DRS fault injection: launch and event faults", () => {
     const lag = parseDuration((await describe())[stalled]?.lagDuration as string) as number;
     expect(lag).toBeGreaterThan(300);
     expect(lag).toBeLessThan(1200);
+    // Stalling a stalled server changes nothing: no second event, the lag keeps growing.
+    local.drs.stallReplication([stalled]);
+    expect(local.published).toHaveLength(1);
+    expect(parseDuration((await describe())[stalled]?.lagDuration as string)).toBeGreaterThanOrEqual(lag);
 
     local.drs.resumeReplication([stalled]);
     expect((await describe())[stalled]).toMatchObject({

@@ -140,6 +140,8 @@ export function createDrsEmulator(options: {
   function setStalled(sourceServerIDs: string[], stalled: boolean): void {
     for (const id of sourceServerIDs) {
       const server = state.requireServer(id);
+      // A change event only when the state changes: stalling a stalled server keeps its growing lag.
+      if ((server.stalledAtMs !== undefined) === stalled) continue;
       const replication = server.item.dataReplicationInfo ?? {};
       if (stalled) {
         server.stalledAtMs = clock.nowMs();

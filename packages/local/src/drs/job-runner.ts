@@ -3,6 +3,7 @@ import type { SimClock } from "../clock/sim-clock";
 import type { Ec2Emulator } from "../ec2/ec2-emulator";
 import { Ec2Error } from "../ec2/ec2-error";
 import type { FaultInjector } from "../faults/fault-injector";
+import type { SeededRandom } from "../faults/seeded-random";
 import type { DrsEventPublisher } from "./drs-event-publisher";
 import { launchResultEvent } from "./drs-events";
 import { appendLog, type DrsState, type JobRecord, type ServerRecord } from "./drs-state";
@@ -200,7 +201,7 @@ function completeJob(deps: JobRunnerDeps, record: JobRecord): void {
 async function terminateAndWait(
   deps: JobRunnerDeps,
   instanceId: string,
-  random: ReturnType<FaultInjector["stream"]>,
+  random: SeededRandom,
 ): Promise<void> {
   const state = deps.ec2.instanceState(instanceId);
   if (state === undefined || state === "terminated") return;

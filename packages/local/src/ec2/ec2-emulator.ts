@@ -124,8 +124,9 @@ export function createEc2Emulator(options: {
       };
     } catch (error) {
       if (error instanceof Ec2Error) return ec2ErrorResponse(error, requestId);
+      const detail = error instanceof Error ? error.message : String(error);
       return ec2ErrorResponse(
-        new Ec2Error("InternalError", "An internal error has occurred", 500),
+        new Ec2Error("InternalError", `An internal error has occurred: ${detail}`, 500),
         requestId,
       );
     }
