@@ -8,7 +8,7 @@ const BIN = "packages/cli/bin/drs-orchestrator.js";
 const THREE_TIER = "examples/plans/three-tier.yaml";
 const ESTATE = "examples/plans/estate-300.yaml";
 const OVERRIDES = "examples/plans/overrides-hooks-approval.yaml";
-const CYCLE = "examples/plans/invalid/cycle.yaml";
+const CYCLE = "examples/invalid-plans/cycle.yaml";
 const FLEET = "examples/fleet.json";
 
 interface Run {

@@ -88,8 +88,8 @@ describe("examples", () => {
     expect(layoutRecovery(payments, fleet.sourceServers).notReady).toEqual([]);
   });
 
-  it("invalid/cycle.yaml is rejected for its dependency cycle", async () => {
-    const result = await loadPlanFile("examples/plans/invalid/cycle.yaml");
+  it("invalid-plans/cycle.yaml is rejected for its dependency cycle", async () => {
+    const result = await loadPlanFile("examples/invalid-plans/cycle.yaml");
     expect(result.ok ? [] : result.issues.map((issue) => issue.message)).toEqual([
       "dependency cycle: db → web → app → db",
     ]);
