@@ -14,3 +14,5 @@ export * from "./planning/group-resolution";
 export * from "./planning/recovery-layout";
 export * from "./planning/wave-planner";
 export * from "./readiness/readiness";
+export * from "./events/drs-events";
+export * from "./launch/wave-progress";

@@ -123,3 +123,16 @@ export class ServersNotReadyError extends Error {
 export class TransientAwsError extends Error {
   override readonly name = "TransientAwsError";
 }
+
+/** A step ran for an execution item (META, a wave) that is not in the executions table. */
+export class ExecutionNotFoundError extends Error {
+  override readonly name = "ExecutionNotFoundError";
+  constructor(
+    readonly executionId: string,
+    readonly item: string,
+  ) {
+    super(
+      `execution ${executionId} has no ${item} item: the workflow runs against a table its Prepare step did not write (check EXECUTIONS_TABLE)`,
+    );
+  }
+}

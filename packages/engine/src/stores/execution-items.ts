@@ -45,6 +45,15 @@ export interface WaveItem {
   completedAt?: string;
   /** Callback token of the workflow waiting on this wave's launch results. */
   taskToken?: string;
+  /** When the last launch round (LaunchBatches) ran; a batch finishing later may wake the wait. */
+  lastLaunchAttemptAt?: string;
+  /** WAITING while `taskToken` is the live callback; RELEASED once one actor consumed it. */
+  launchWait?: "WAITING" | "RELEASED";
+  waitingSince?: string;
+  releasedAt?: string;
+  /** Which function released the wait, and why. */
+  releasedBy?: string;
+  releaseReason?: string;
 }
 
 export type BatchStatus = "PENDING" | "STARTING" | "STARTED";
@@ -58,6 +67,8 @@ export interface BatchItem {
   status: BatchStatus;
   jobId?: string;
   startedAt?: string;
+  /** When StartRecovery was about to be called; a STARTING batch's job is searched from then. */
+  startingAt?: string;
 }
 
 export type ServerStatus = "PENDING" | "LAUNCHING" | "LAUNCHED" | "FAILED" | "HEALTHY" | "UNHEALTHY";
@@ -88,6 +99,8 @@ export interface ServerItem {
   privateIp?: string;
   launchStartedAt?: string;
   launchedAt?: string;
+  /** When the launch failed (the DRS event's or job log's time). */
+  failedAt?: string;
   healthyAt?: string;
   failureReason?: string;
   settingsApplied?: boolean;
@@ -100,6 +113,7 @@ export interface JobItem {
   executionId: string;
   wave: number;
   batchId: string;
+  attempt?: number;
 }
 
 export const pad = (n: number, width = 3) => String(n).padStart(width, "0");
