@@ -5,6 +5,7 @@ export * from "./fleet/parse-fleet";
 export * from "./launch/launch-batching";
 export * from "./launch/launch-scheduler";
 export * from "./launch/launch-settings";
+export * from "./plan/parse-document";
 export * from "./plan/parse-plan";
 export * from "./plan/plan-issues";
 export * from "./plan/plan-schema";

@@ -21,6 +21,7 @@ export const commands: readonly CommandEntry[] = [
     summary: "show a plan's waves, batches, launch settings and readiness",
     load: () => import("./plan-show"),
   },
+  { name: "plan apply", summary: "validate and store plans as versions", load: () => import("./plan-apply") },
   {
     name: "local up",
     summary: "serve the emulated AWS services on 127.0.0.1 until Ctrl-C",

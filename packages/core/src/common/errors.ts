@@ -124,6 +124,42 @@ export class TransientAwsError extends Error {
   override readonly name = "TransientAwsError";
 }
 
+/** The plan already has an execution in progress; a plan runs once at a time. */
+export class RecoveryInProgressError extends Error {
+  override readonly name = "RecoveryInProgressError";
+  constructor(
+    readonly planId: string,
+    readonly executionId: string,
+  ) {
+    super(
+      `plan "${planId}" is already being recovered by execution ${executionId}: wait for it to end or stop it before starting another`,
+    );
+  }
+}
+
+/** One way a plan's group selectors do not match the DRS source servers. */
+export interface GroupSelectionProblem {
+  groupId: string;
+  /** Where in the plan, e.g. `groups[0].select.sourceServerIds[2]`. */
+  path: string;
+  message: string;
+}
+
+/** The plan's groups do not select the servers it names: listed IDs missing from DRS, or groups that select none. */
+export class GroupResolutionError extends Error {
+  override readonly name = "GroupResolutionError";
+  constructor(
+    readonly planId: string,
+    readonly problems: readonly GroupSelectionProblem[],
+  ) {
+    super(
+      `plan "${planId}" does not match the DRS source servers: ${problems
+        .map((p) => `${p.path}: ${p.message}`)
+        .join("; ")} — fix the group selectors (tags or sourceServerIds) and apply the plan again`,
+    );
+  }
+}
+
 /** A step ran for an execution item (META, a wave) that is not in the executions table. */
 export class ExecutionNotFoundError extends Error {
   override readonly name = "ExecutionNotFoundError";

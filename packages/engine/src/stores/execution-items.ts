@@ -26,6 +26,10 @@ export interface ExecutionMeta {
   retries: number;
   /** Servers left out because they were not ready and the plan allows skipping them. */
   skipped: { sourceServerId: string; reason: string }[];
+  /** How many servers were skipped; `skipped` lists at most the first 200, so META stays small. */
+  skippedCount?: number;
+  /** Prepare wrote every wave, batch and server item and took the server locks. */
+  prepared?: boolean;
   error?: string;
   cause?: string;
 }

@@ -50,7 +50,8 @@ export class ServerLocks {
     if (await this.store.create(key, item)) return true;
     const current = await this.store.get<{ executionId: string; releasedAt?: string }>(key);
     if (!current) return this.store.create(key, item);
-    if (current.executionId === executionId) return true;
+    // A lock this execution released (a failed attempt cleaning up) is taken again below, not reused as released.
+    if (current.executionId === executionId && current.releasedAt === undefined) return true;
     const stale =
       current.releasedAt !== undefined ||
       (await this.store.getMeta(current.executionId))?.status !==

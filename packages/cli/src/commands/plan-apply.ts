@@ -1,0 +1,90 @@
+import { userInfo } from "node:os";
+import { formatPlanIssue, loadDocumentFile, type PlanIssue, parsePlanData } from "@drs-orchestrator/core";
+import { createAwsClients, PlanStore } from "@drs-orchestrator/engine";
+import { defineCommand, UsageError } from "../command";
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** The engine variables this command needs, as the functions read them. */
+const REQUIRED_ENV = { PLANS_TABLE: "the plans table" } as const;
+
+export const command = defineCommand({
+  usage: "<file...>",
+  description:
+    "Validates each plan file like `plan validate`, then stores every plan in the plan store as a new version " +
+    "(an unchanged document keeps its version). Nothing is stored when any file is invalid. Reads the engine " +
+    "environment (PLANS_TABLE) and the standard AWS variables; `drs-orchestrator local up` prints them for the " +
+    "local runtime. Exits 0 when every plan is stored, 1 otherwise.",
+  options: {},
+  async run({ args }, io) {
+    if (args.length === 0) throw new UsageError("name at least one plan file");
+
+    const valid: { file: string; document: unknown }[] = [];
+    const problems: { file: string; issues: PlanIssue[] }[] = [];
+    for (const file of args) {
+      const document = await loadDocumentFile(file);
+      const result = document.ok ? parsePlanData(document.data) : document;
+      if (document.ok && result.ok) valid.push({ file, document: document.data });
+      else if (!result.ok) problems.push({ file, issues: result.issues });
+    }
+    if (problems.length > 0) {
+      for (const { file, issues } of problems)
+        for (const issue of issues) io.err(formatPlanIssue(issue, file));
+      const issueCount = problems.reduce((total, { issues }) => total + issues.length, 0);
+      io.err(
+        `✗ ${problems.length} of ${count(args.length, "file")} invalid, ${count(issueCount, "problem")}: nothing applied`,
+      );
+      return 1;
+    }
+
+    const missing = Object.entries(REQUIRED_ENV).filter(([name]) => !process.env[name]);
+    if (missing.length > 0) {
+      io.err(
+        `missing engine environment: ${missing.map(([name, what]) => `${name} (${what})`).join(", ")}. ` +
+          "Run `drs-orchestrator local up` and export the variables it prints, or set them to your stage's resources.",
+      );
+      return 1;
+    }
+
+    const aws = createAwsClients();
+    const plans = new PlanStore(aws.dynamo, process.env.PLANS_TABLE as string);
+    try {
+      for (const { file, document } of valid) {
+        const planId = (document as { id: string }).id;
+        try {
+          const { version, changed } = await plans.apply(document, appliedBy());
+          io.out(`plan "${planId}" version ${version} (${changed ? "new" : "unchanged"})`);
+        } catch (error) {
+          io.err(`could not store plan "${planId}" from ${file}: ${explain(error as Error)}`);
+          return 1;
+        }
+      }
+      return 0;
+    } finally {
+      aws.dynamo.destroy();
+    }
+  },
+});
+
+/** Who applied the version, recorded with it. */
+function appliedBy(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? "unknown";
+  }
+}
+
+function explain(error: Error): string {
+  if (error.name === "ResourceNotFoundException") {
+    return `table ${process.env.PLANS_TABLE} does not exist (${error.message}): check PLANS_TABLE and the endpoint`;
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ECONNREFUSED" || error.name === "TimeoutError") {
+    const endpoint = process.env.AWS_ENDPOINT_URL ?? "AWS";
+    return `cannot reach ${endpoint} (${error.message}): is \`drs-orchestrator local up\` still running?`;
+  }
+  return error.message;
+}

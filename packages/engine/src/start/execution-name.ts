@@ -1,0 +1,27 @@
+import { createHash } from "node:crypto";
+import type { RecoveryMode } from "@drs-orchestrator/core";
+
+/** Step Functions execution names have at most 80 characters. */
+export const MAX_EXECUTION_NAME_LENGTH = 80;
+const HASH_LENGTH = 16;
+
+/**
+ * The execution name (= execution ID) for a start: `<planId>-<drill|recovery>-<hash>`, the hash
+ * taken over plan, mode and key, so the same key always names the same execution and Step
+ * Functions' name uniqueness makes the start idempotent. A long plan ID is shortened to fit; the
+ * hash still covers all of it.
+ */
+export function executionName(planId: string, mode: RecoveryMode, key: string): string {
+  const hash = createHash("sha256")
+    .update(JSON.stringify([planId, mode, key]))
+    .digest("hex")
+    .slice(0, HASH_LENGTH);
+  const middle = `-${mode.toLowerCase()}-`;
+  const prefix = planId.slice(0, MAX_EXECUTION_NAME_LENGTH - middle.length - HASH_LENGTH);
+  return `${prefix}${middle}${hash}`;
+}
+
+/** The ARN Step Functions gives an execution of `stateMachineArn` named `name`. */
+export function executionArnOf(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+}
