@@ -170,6 +170,7 @@ export function recoveryWorkflow(
         Resource: fn.finalize,
         Parameters: {
           "executionId.$": "$.executionId",
+          "planId.$": "$.planId",
           "now.$": "$$.State.EnteredTime",
           outcome: "COMPLETED",
         },
@@ -182,6 +183,7 @@ export function recoveryWorkflow(
         Resource: fn.finalize,
         Parameters: {
           "executionId.$": "$.executionId",
+          "planId.$": "$.planId",
           "now.$": "$$.State.EnteredTime",
           outcome: "ABORTED",
           "reason.$": "$.policy.reason",
@@ -195,6 +197,7 @@ export function recoveryWorkflow(
         Resource: fn.finalize,
         Parameters: {
           "executionId.$": "$.executionId",
+          "planId.$": "$.planId",
           "now.$": "$$.State.EnteredTime",
           outcome: "FAILED",
           "error.$": "$.error.Error",

@@ -1,4 +1,4 @@
-import type { RecoveryMode } from "@drs-orchestrator/core";
+import type { FailureAction, LaunchAttemptRecord, RecoveryMode } from "@drs-orchestrator/core";
 
 /**
  * The items that make up one execution's state. Many small items (one per wave, batch, server),
@@ -32,6 +32,8 @@ export interface ExecutionMeta {
   prepared?: boolean;
   error?: string;
   cause?: string;
+  /** Counters of the recovery report, written by finalize (the full report is rebuilt from the items). */
+  summary?: ExecutionSummaryCounters;
 }
 
 export type WaveStatus = "PENDING" | "LAUNCHING" | "CHECKING_HEALTH" | "COMPLETED" | "FAILED" | "ABORTED";
@@ -58,6 +60,10 @@ export interface WaveItem {
   /** Which function released the wait, and why. */
   releasedBy?: string;
   releaseReason?: string;
+  /** When the wave's last status checks were decided (no server left waiting). */
+  healthCheckedAt?: string;
+  /** The failure policy's latest decision; a retried policy step returns it instead of deciding twice. */
+  failurePolicy?: WavePolicyDecision;
 }
 
 export type BatchStatus = "PENDING" | "STARTING" | "STARTED";
@@ -109,6 +115,10 @@ export interface ServerItem {
   failureReason?: string;
   settingsApplied?: boolean;
   settings?: ServerLaunchSettingsRecord;
+  /** When the instance was found unhealthy (status checks impaired or not passed in time). */
+  unhealthyAt?: string;
+  /** Earlier launches the failure policy relaunched, oldest first. */
+  attemptHistory?: LaunchAttemptRecord[];
 }
 
 /** Maps a DRS job back to its execution, for launch-result events that carry only the job ID. */
@@ -142,3 +152,27 @@ export const keys = {
     allServers: "SERVER#",
   },
 };
+
+export interface ExecutionSummaryCounters {
+  servers: number;
+  launched: number;
+  healthy: number;
+  failed: number;
+  notLaunched: number;
+  skipped: number;
+  relaunched: number;
+  durationSeconds?: number;
+  rtoTargetSeconds: number;
+  rtoAchievedSeconds?: number;
+  rtoBreached: boolean;
+}
+
+/** The failure policy's decision on one launch round of a wave. */
+export interface WavePolicyDecision {
+  /** The round decided on (the wave's attempt then). */
+  attempt: number;
+  action: FailureAction;
+  reason: string;
+  failedServers: number;
+  decidedAt: string;
+}

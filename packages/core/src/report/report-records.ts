@@ -1,0 +1,73 @@
+import type { RecoveryMode } from "../plan/plan-schema";
+
+/**
+ * What an execution records about itself, as the recovery report reads it: the fields of the
+ * engine's execution items that the report needs, so the report stays a pure function of them.
+ */
+
+export type ServerRecordStatus = "PENDING" | "LAUNCHING" | "LAUNCHED" | "FAILED" | "HEALTHY" | "UNHEALTHY";
+
+/** An earlier launch of a server that failed and was relaunched by the failure policy. */
+export interface LaunchAttemptRecord {
+  /** The wave's relaunch round the server was in: 0 for the first launch. */
+  attempt: number;
+  status: "FAILED" | "UNHEALTHY";
+  jobId?: string;
+  recoveryInstanceId?: string;
+  ec2InstanceId?: string;
+  launchStartedAt?: string;
+  launchedAt?: string;
+  /** When the server was found failed or unhealthy. */
+  failedAt?: string;
+  failureReason?: string;
+}
+
+export interface ExecutionRecord {
+  executionId: string;
+  planId: string;
+  planVersion: number;
+  planName: string;
+  mode: RecoveryMode;
+  startedAt: string;
+  rtoSeconds: number;
+  /** Servers left out at start; `skipped` may list only the first of them. */
+  skipped: readonly { sourceServerId: string; reason: string }[];
+  skippedCount?: number;
+}
+
+export interface WaveRecord {
+  wave: number;
+  groupIds: readonly string[];
+  status: string;
+  /** Relaunch round: 0 for the first launch. */
+  attempt: number;
+  startedAt?: string;
+  launchedAt?: string;
+  /** When the wave's last status check was decided. */
+  healthCheckedAt?: string;
+  completedAt?: string;
+}
+
+export interface ServerRecord {
+  sourceServerId: string;
+  wave: number;
+  groupId: string;
+  critical: boolean;
+  hostname?: string;
+  status: ServerRecordStatus;
+  attempts: number;
+  jobId?: string;
+  recoveryInstanceId?: string;
+  ec2InstanceId?: string;
+  instanceType?: string;
+  privateIp?: string;
+  launchStartedAt?: string;
+  launchedAt?: string;
+  healthyAt?: string;
+  /** When the launch failed. */
+  failedAt?: string;
+  /** When the instance was found unhealthy. */
+  unhealthyAt?: string;
+  failureReason?: string;
+  attemptHistory?: readonly LaunchAttemptRecord[];
+}
