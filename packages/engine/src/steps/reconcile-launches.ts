@@ -2,7 +2,7 @@ import type { Job } from "@aws-sdk/client-drs";
 import { ExecutionNotFoundError } from "@drs-orchestrator/core";
 import type { EngineContext } from "../lambda/engine-context";
 import { logger } from "../lambda/powertools";
-import type { ServerItem } from "../stores/execution-items";
+import { keys, type ServerItem } from "../stores/execution-items";
 import { jobsById } from "./launch/launch-jobs";
 import {
   type LaunchOutcome,
@@ -39,6 +39,22 @@ export async function reconcileLaunches(
   const { executions } = engine;
   const waveItem = await executions.getWave(executionId, wave);
   if (!waveItem) throw new ExecutionNotFoundError(executionId, `wave ${wave}`);
+  // The wait timed out, so its token is dead: no recorder should spend a callback on it.
+  await executions.update(
+    keys.wave(executionId, wave),
+    {
+      launchWait: "RELEASED",
+      releasedAt: now,
+      releasedBy: "reconcile-launches",
+      releaseReason: "the wait timed out",
+    },
+    {
+      condition: "#wait = :waiting",
+      names: { "#wait": "launchWait" },
+      values: { ":waiting": "WAITING" },
+      remove: ["taskToken"],
+    },
+  );
   const [batches, servers] = await Promise.all([
     executions.batches(executionId, wave),
     executions.servers(executionId, wave),
