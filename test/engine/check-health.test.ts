@@ -17,9 +17,10 @@ import { type LocalEngine, startLocalEngine } from "../support/local-engine";
 
 /**
  * Simulated seconds per real second. EC2 status checks stay `initializing` for 150 simulated
- * seconds after boot: 2.5 real seconds here, ample for a first check to see them undecided.
+ * seconds after boot: 5 real seconds here, ample for a first check to see them undecided even on
+ * a loaded machine.
  */
-const SPEED = 60;
+const SPEED = 30;
 
 let env: LocalEngine;
 beforeAll(async () => {
