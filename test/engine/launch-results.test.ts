@@ -1,4 +1,4 @@
-import type { Job } from "@aws-sdk/client-drs";
+import { type Job, StartRecoveryCommand } from "@aws-sdk/client-drs";
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import {
@@ -6,6 +6,7 @@ import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
   StartExecutionCommand,
+  StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { lambdaArn, localClientConfig, RULES } from "@drs-orchestrator/app";
 import {
@@ -22,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as awaitHandler } from "../../functions/await-launch-results";
 import { handler as recordHandler } from "../../functions/record-launch-result";
 import { type LocalEngine, startLocalEngine } from "../support/local-engine";
-import { examplePlan, nowOf, seedExecution, settle } from "./launch-fixtures";
+import { engineWithQuotas, examplePlan, nowOf, seedExecution, settle } from "./launch-fixtures";
 
 /** One of the shop's databases, whose launch fails by injection. */
 const FAILING = "s-1df67cc9dcf143f76";
@@ -74,6 +75,53 @@ function launchResultEvent(local: LocalAws, job: Job, sourceServerId: string) {
   };
 }
 
+/** A state machine that only waits on one wave's launch results, as the recovery workflow does. */
+async function createWaitMachine(env: LocalEngine, waiter: string): Promise<string> {
+  const created = await env.engine.aws.sfn.send(
+    new CreateStateMachineCommand({
+      name: "await-launch-results",
+      roleArn: `arn:aws:iam::${env.local.accountId}:role/test`,
+      definition: JSON.stringify({
+        StartAt: "AwaitLaunchResults",
+        States: {
+          AwaitLaunchResults: {
+            Type: "Task",
+            Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            Parameters: {
+              FunctionName: lambdaArn(env.local.region, env.local.accountId, waiter),
+              Payload: {
+                "executionId.$": "$.executionId",
+                "wave.$": "$.wave",
+                "now.$": "$$.State.EnteredTime",
+                "taskToken.$": "$$.Task.Token",
+              },
+            },
+            TimeoutSeconds: 86_400,
+            End: true,
+          },
+        },
+      }),
+    }),
+  );
+  return created.stateMachineArn as string;
+}
+
+async function finished(env: LocalEngine, executionArn: string) {
+  for (;;) {
+    const execution = await env.engine.aws.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (execution.status !== "RUNNING") return execution;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function waitingToken(env: LocalEngine, executionId: string, wave = 1): Promise<string> {
+  for (;;) {
+    const item = await env.engine.executions.get<WaveItem>(keys.wave(executionId, wave));
+    if (item?.launchWait === "WAITING" && item.taskToken) return item.taskToken;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 const serversOf = async (env: LocalEngine, executionId: string, wave: number) =>
   new Map(
     (await env.engine.executions.servers(executionId, wave)).map((server) => [server.sourceServerId, server]),
@@ -82,9 +130,11 @@ const serversOf = async (env: LocalEngine, executionId: string, wave: number) =>
 describe("launch results carried by DRS events", () => {
   let env: LocalEngine;
   let lambda: LambdaClient;
+  let stateMachineArn: string;
   beforeAll(async () => {
     env = await startLocalEngine({ speed: 500, faults: { failLaunch: { sourceServerIds: [FAILING] } } });
-    const { recorder } = registerFunctions(env);
+    const { recorder, waiter } = registerFunctions(env);
+    stateMachineArn = await createWaitMachine(env, waiter);
     lambda = new LambdaClient(localClientConfig(env.local));
     // The app's rule for DRS launch results, created through the EventBridge API.
     const events = new EventBridgeClient(localClientConfig(env.local));
@@ -158,6 +208,78 @@ describe("launch results carried by DRS events", () => {
     expect(await serversOf(env, executionId, 1)).toEqual(before);
   });
 
+  const startWait = async (executionId: string, wave: number) =>
+    (
+      await env.engine.aws.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn,
+          name: executionId,
+          input: JSON.stringify({ executionId, wave }),
+        }),
+      )
+    ).executionArn as string;
+
+  it("wakes the waiting workflow when a batch of the wave ends while another waits for capacity", async () => {
+    // Two servers per job, one job at a time: the three databases launch as 2 + 1.
+    const engine = engineWithQuotas(env, { maxServersPerJob: 2, maxConcurrentJobs: 1 });
+    const { executionId } = await seedExecution(env, {
+      executionId: "shop-drill-capacity",
+      document: await examplePlan("three-tier"),
+      engine,
+    });
+    expect(await launchBatches({ executionId, wave: 1, now: nowOf(env) }, engine)).toEqual({
+      pendingServers: 3,
+      startedBatches: 1,
+      waitingBatches: 1,
+    });
+    const executionArn = await startWait(executionId, 1);
+    await waitingToken(env, executionId);
+
+    const execution = await finished(env, executionArn);
+    expect(execution.status).toBe("SUCCEEDED");
+    const wave = await env.engine.executions.get<WaveItem>(keys.wave(executionId, 1));
+    expect(wave).toMatchObject({
+      launchWait: "RELEASED",
+      releasedBy: "record-launch-result",
+      releaseReason: "batch w1-b1 finished after the last launch round; 1 batch(es) wait to start",
+    });
+    expect(await launchBatches({ executionId, wave: 1, now: nowOf(env) }, engine)).toMatchObject({
+      startedBatches: 1,
+      waitingBatches: 0,
+    });
+    await settle(env);
+  });
+
+  it("does not wake it while the batches only wait for capacity other jobs hold", async () => {
+    const engine = engineWithQuotas(env, { maxServersPerJob: 2, maxConcurrentJobs: 1 });
+    const { executionId } = await seedExecution(env, {
+      executionId: "shop-drill-held",
+      document: await examplePlan("three-tier"),
+      engine,
+    });
+    await engine.aws.drs.send(
+      new StartRecoveryCommand({ sourceServers: [{ sourceServerID: FOREIGN }], isDrill: true }),
+    );
+    expect(await launchBatches({ executionId, wave: 2, now: nowOf(env) }, engine)).toEqual({
+      pendingServers: 3,
+      startedBatches: 0,
+      waitingBatches: 2,
+    });
+    const executionArn = await startWait(executionId, 2);
+    const token = await waitingToken(env, executionId, 2);
+    // The other job ends and its launch result comes in: not this execution's, so nothing wakes.
+    await settle(env);
+    expect(env.local.lambda.invocations.at(-1)).toMatchObject({
+      functionName: "record-launch-result",
+      result: { recorded: false, released: false },
+    });
+    const wave = await env.engine.executions.get<WaveItem>(keys.wave(executionId, 2));
+    expect(wave).toMatchObject({ launchWait: "WAITING", taskToken: token });
+    const execution = await env.engine.aws.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    expect(execution.status).toBe("RUNNING");
+    await env.engine.aws.sfn.send(new StopExecutionCommand({ executionArn }));
+  });
+
   it("ignores a result of a job no execution started", async () => {
     const [job] = env.local.drs.jobs() as [Job];
     const event = launchResultEvent(env.local, { ...job, jobID: "drsjob-00000000000000000" }, FAILING);
@@ -194,54 +316,12 @@ describe("waiting for launch results with DRS events lost", () => {
       },
       { step: "initialize", name: "countSendTaskSuccess" },
     );
-    const created = await env.engine.aws.sfn.send(
-      new CreateStateMachineCommand({
-        name: "await-launch-results",
-        roleArn: `arn:aws:iam::${env.local.accountId}:role/test`,
-        definition: JSON.stringify({
-          StartAt: "AwaitLaunchResults",
-          States: {
-            AwaitLaunchResults: {
-              Type: "Task",
-              Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
-              Parameters: {
-                FunctionName: lambdaArn(env.local.region, env.local.accountId, waiter),
-                Payload: {
-                  "executionId.$": "$.executionId",
-                  "wave.$": "$.wave",
-                  "now.$": "$$.State.EnteredTime",
-                  "taskToken.$": "$$.Task.Token",
-                },
-              },
-              TimeoutSeconds: 86_400,
-              End: true,
-            },
-          },
-        }),
-      }),
-    );
-    stateMachineArn = created.stateMachineArn as string;
+    stateMachineArn = await createWaitMachine(env, waiter);
   });
   afterAll(async () => {
     lambda?.destroy();
     await env.stop();
   });
-
-  async function finished(executionArn: string) {
-    for (;;) {
-      const execution = await env.engine.aws.sfn.send(new DescribeExecutionCommand({ executionArn }));
-      if (execution.status !== "RUNNING") return execution;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
-  async function waitingToken(executionId: string): Promise<string> {
-    for (;;) {
-      const wave = await env.engine.executions.get<WaveItem>(keys.wave(executionId, 1));
-      if (wave?.launchWait === "WAITING" && wave.taskToken) return wave.taskToken;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
 
   /** Launches wave 1 of a fresh execution and lets DRS finish it; no event reaches the bus. */
   async function launchedWave(executionId: string) {
@@ -285,11 +365,11 @@ describe("waiting for launch results with DRS events lost", () => {
       executionArn = started.executionArn as string;
     } else {
       executionArn = (await start()).executionArn as string;
-      await waitingToken(executionId);
+      await waitingToken(env, executionId);
       await Promise.all(events.map(record));
     }
 
-    const execution = await finished(executionArn);
+    const execution = await finished(env, executionArn);
     expect(execution.status).toBe("SUCCEEDED");
     expect(JSON.parse(execution.output as string)).toMatchObject({ wave: 1 });
     const history = await env.engine.aws.sfn.send(new GetExecutionHistoryCommand({ executionArn }));

@@ -47,7 +47,14 @@ export async function recordLaunchResult(
     });
   }
   // Also after a duplicate: the try that recorded the result may have died before releasing the wave.
-  const release = await releaseWaveIfReady(engine, executionId, wave, "record-launch-result", time);
+  const release = await releaseWaveIfReady(
+    engine,
+    executionId,
+    wave,
+    "record-launch-result",
+    time,
+    job.batchId,
+  );
   return { recorded, released: release.released };
 }
 

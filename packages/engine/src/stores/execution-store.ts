@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -140,6 +141,24 @@ export class ExecutionStore {
       new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
     );
     return Item as T | undefined;
+  }
+
+  /** The items with these keys that exist, 100 keys per request, in no particular order. */
+  async getMany<T>(itemKeys: readonly Key[]): Promise<T[]> {
+    const items: T[] = [];
+    for (let i = 0; i < itemKeys.length; i += 100) {
+      let wanted: Record<string, unknown>[] = itemKeys
+        .slice(i, i + 100)
+        .map((key) => ({ pk: key.pk, sk: key.sk }));
+      while (wanted.length > 0) {
+        const { Responses, UnprocessedKeys } = await this.dynamo.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: wanted, ConsistentRead: true } } }),
+        );
+        items.push(...((Responses?.[this.table] ?? []) as T[]));
+        wanted = UnprocessedKeys?.[this.table]?.Keys ?? [];
+      }
+    }
+    return items;
   }
 
   private async queryPrefix<T>(executionId: string, prefix: string): Promise<T[]> {

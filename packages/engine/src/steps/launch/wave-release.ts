@@ -1,8 +1,8 @@
 import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
-import { waveNeedsWorkflow } from "@drs-orchestrator/core";
+import { batchFinishedAtMs, waveNeedsWorkflow } from "@drs-orchestrator/core";
 import type { EngineContext } from "../../lambda/engine-context";
 import { logger } from "../../lambda/powertools";
-import { keys } from "../../stores/execution-items";
+import { type BatchItem, keys, type ServerItem } from "../../stores/execution-items";
 import { aws, awsErrorName } from "./aws-failures";
 
 /** SendTaskSuccess answers for a token whose task no longer waits (timed out, or already completed). */
@@ -20,6 +20,9 @@ export interface WaveRelease {
  * waiting function itself or a later caller gets there first completes the wait, and only it.
  * @param by who releases (for the wave item and the logs)
  * @param at the time to record (the caller's clock: the state's entered time or the event's time)
+ * @param batchId the batch a launch result just arrived for: while it still launches the wave cannot
+ *   need the workflow (every other batch's end was judged by its own last result, or by the wait
+ *   itself), so only its servers are read, not the whole wave's for every event
  */
 export async function releaseWaveIfReady(
   engine: EngineContext,
@@ -27,12 +30,16 @@ export async function releaseWaveIfReady(
   wave: number,
   by: string,
   at: string,
+  batchId?: string,
 ): Promise<WaveRelease> {
   const { executions } = engine;
   const waveItem = await executions.getWave(executionId, wave);
   const token = waveItem?.taskToken;
   if (!waveItem || token === undefined || waveItem.launchWait !== "WAITING") {
     return { released: false, reason: "no workflow waits on this wave" };
+  }
+  if (batchId !== undefined && !(await batchFinished(engine, executionId, wave, batchId))) {
+    return { released: false, reason: `batch ${batchId} still launching` };
   }
   const [servers, batches] = await Promise.all([
     executions.servers(executionId, wave),
@@ -74,4 +81,20 @@ export async function releaseWaveIfReady(
   }
   logger.info("launch wait released", { executionId, wave, by, reason: decision.reason });
   return { released: true, reason: decision.reason };
+}
+
+async function batchFinished(
+  engine: EngineContext,
+  executionId: string,
+  wave: number,
+  batchId: string,
+): Promise<boolean> {
+  const batch = await engine.executions.get<BatchItem>(keys.batch(executionId, wave, batchId));
+  if (!batch) return true;
+  const servers = await engine.executions.getMany<ServerItem>(
+    batch.sourceServerIds.map((id) => keys.server(executionId, wave, id)),
+  );
+  return (
+    batchFinishedAtMs(batch, new Map(servers.map((server) => [server.sourceServerId, server]))) !== undefined
+  );
 }
