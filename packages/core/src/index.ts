@@ -1,6 +1,7 @@
 export * from "./common/duration";
 export * from "./common/errors";
 export * from "./events/drs-events";
+export * from "./events/outbound-events";
 export * from "./fleet/fleet-schema";
 export * from "./fleet/parse-fleet";
 export * from "./launch/launch-batching";

@@ -1,5 +1,6 @@
 export * from "./aws/aws-clients";
 export * from "./config/engine-config";
+export * from "./events/publish-outbound-event";
 export * from "./lambda/engine-context";
 export * from "./lambda/powertools";
 export * from "./lambda/step-handler";

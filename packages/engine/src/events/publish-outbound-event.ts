@@ -1,0 +1,58 @@
+import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import {
+  InvalidInputError,
+  OUTBOUND_EVENT_SOURCE,
+  type OutboundDetail,
+  type OutboundDetailType,
+  outboundDetailSchemas,
+  TransientAwsError,
+} from "@drs-orchestrator/core";
+import type { EngineContext } from "../lambda/engine-context";
+import { aws } from "../steps/launch/aws-failures";
+
+/**
+ * Puts one outbound event on the app's bus (`engine.config.eventBusName`), stamped with the
+ * execution's clock (`time`, ISO). The detail is checked against its exported schema first, so a
+ * subscriber never receives an event that breaks the contract.
+ *
+ * @throws InvalidInputError when the detail does not match its schema (nothing is sent)
+ * @throws TransientAwsError when EventBridge rejects the entry (FailedEntryCount) or keeps
+ *   throttling; the workflow retries the step
+ */
+export async function publishOutboundEvent<T extends OutboundDetailType>(
+  engine: EngineContext,
+  detailType: T,
+  detail: OutboundDetail<T>,
+  time: string,
+): Promise<void> {
+  const parsed = outboundDetailSchemas[detailType].safeParse(detail);
+  if (!parsed.success) {
+    throw new InvalidInputError(
+      `"${detailType}" event detail`,
+      parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+    );
+  }
+  const response = await aws(`PutEvents (${detailType})`, () =>
+    engine.aws.events.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: engine.config.eventBusName,
+            Source: OUTBOUND_EVENT_SOURCE,
+            DetailType: detailType,
+            Detail: JSON.stringify(parsed.data),
+            Time: new Date(time),
+          },
+        ],
+      }),
+    ),
+  );
+  if ((response.FailedEntryCount ?? 0) > 0) {
+    const entry = response.Entries?.[0];
+    throw new TransientAwsError(
+      `EventBridge did not accept the "${detailType}" event on bus ${engine.config.eventBusName}: ${
+        entry?.ErrorCode ?? "unknown error"
+      }${entry?.ErrorMessage ? ` (${entry.ErrorMessage})` : ""}`,
+    );
+  }
+}
