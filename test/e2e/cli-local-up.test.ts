@@ -1,5 +1,8 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { DescribeJobsCommand, DescribeSourceServersCommand, DrsClient } from "@aws-sdk/client-drs";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { DescribeExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { resourceName } from "@drs-orchestrator/app";
 import { type Fleet, loadFleetFile } from "@drs-orchestrator/core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
@@ -20,8 +23,8 @@ afterEach(() => {
   child = undefined;
 });
 
-function run(args: string[]) {
-  const started = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
+function run(args: string[], env: Record<string, string> = {}) {
+  const started = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
   child = started;
   const output = { stdout: "", stderr: "" };
   started.stdout.on("data", (chunk) => {
@@ -36,9 +39,15 @@ function run(args: string[]) {
   return { process: started, output, exited };
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs = 15_000) {
+/** Waits for `condition`, running `poll` (e.g. an API call that updates what it reads) before each check. */
+async function until(
+  what: string,
+  condition: () => boolean,
+  timeoutMs = 15_000,
+  poll: () => Promise<void> = async () => {},
+) {
   const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
+  for (await poll(); !condition(); await poll()) {
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -62,6 +71,7 @@ describe("drs-orchestrator local up", () => {
       exited,
     } = run(["local", "up", "--fleet", "examples/fleet.json", "--speed", "60"]);
     await until("the endpoint to be printed", () => /^export AWS_ENDPOINT_URL=/m.test(output.stdout));
+    await until("the app's variables", () => /^export RECOVERY_STATE_MACHINE_ARN=/m.test(output.stdout));
     await until("the summary", () => output.stderr.includes("Ctrl-C stops it"));
 
     const env = exportedEnv(output.stdout);
@@ -71,7 +81,18 @@ describe("drs-orchestrator local up", () => {
       "AWS_ENDPOINT_URL",
       "AWS_REGION",
       "AWS_SECRET_ACCESS_KEY",
+      "EVENT_BUS_NAME",
+      "EXECUTIONS_TABLE",
+      "PLANS_TABLE",
+      "POWERTOOLS_LOG_LEVEL",
+      "POWERTOOLS_METRICS_DISABLED",
+      "RECOVERY_STATE_MACHINE_ARN",
     ]);
+    expect(env).toMatchObject({
+      PLANS_TABLE: "drs-orchestrator-local-plans",
+      EXECUTIONS_TABLE: "drs-orchestrator-local-executions",
+      RECOVERY_STATE_MACHINE_ARN: `arn:aws:states:${fleet.region}:${fleet.accountId}:stateMachine:drs-orchestrator-local-recovery`,
+    });
     expect(
       output.stdout
         .trim()
@@ -82,6 +103,7 @@ describe("drs-orchestrator local up", () => {
       `fleet:    ${fleet.sourceServers.length} source servers from examples/fleet.json`,
     );
     expect(output.stderr).toMatch(/clock: {4}60× real time/);
+    expect(output.stderr).toMatch(/app: {6}stage local: 10 functions, state machine arn:aws:states:/);
 
     const drs = new DrsClient({
       endpoint: env.AWS_ENDPOINT_URL,
@@ -117,6 +139,79 @@ describe("drs-orchestrator local up", () => {
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(output.stderr).toContain("SIGINT: stopping the local runtime");
     expect(output.stderr).toMatch(/stopped\n$/);
+  });
+
+  it("deploys the app: a plan applied from another process drills on it through the start-recovery function", async () => {
+    const localUp = run(["local", "up", "--fleet", "examples/fleet.json", "--speed", "60"]);
+    await until("the app's variables", () =>
+      /^export RECOVERY_STATE_MACHINE_ARN=/m.test(localUp.output.stdout),
+    );
+    const env = exportedEnv(localUp.output.stdout);
+
+    const apply = run(["plan", "apply", "examples/plans/three-tier.yaml"], env);
+    expect((await apply.exited).code).toBe(0);
+    expect(apply.output.stdout).toContain('plan "shop" version 1 (new)');
+
+    const config = {
+      endpoint: env.AWS_ENDPOINT_URL,
+      region: env.AWS_REGION,
+      credentials: {
+        accessKeyId: env.AWS_ACCESS_KEY_ID as string,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY as string,
+      },
+    };
+    const lambda = new LambdaClient(config);
+    const sfn = new SFNClient(config);
+    const drs = new DrsClient(config);
+    try {
+      const response = await lambda.send(
+        new InvokeCommand({
+          FunctionName: resourceName("local", "start-recovery"),
+          Payload: JSON.stringify({ planId: "shop", reason: "local up test", requestedBy: "test" }),
+        }),
+      );
+      expect(response.FunctionError).toBeUndefined();
+      const started = JSON.parse(new TextDecoder().decode(response.Payload));
+      expect(started).toMatchObject({ planId: "shop", planVersion: 1, mode: "DRILL", alreadyStarted: false });
+      expect(
+        started.executionArn.startsWith(
+          `${env.RECOVERY_STATE_MACHINE_ARN?.replace(":stateMachine:", ":execution:")}:`,
+        ),
+      ).toBe(true);
+
+      // The workflow prepared the drill from the stored plan and launched the first wave (the 3 db servers) in DRS.
+      let launched: string[] = [];
+      await until(
+        "the first wave's DRS job",
+        () => launched.length > 0,
+        15_000,
+        async () => {
+          const jobs = await drs.send(new DescribeJobsCommand({}));
+          launched = (jobs.items ?? []).flatMap((job) =>
+            (job.participatingServers ?? []).map((server) => server.sourceServerID as string),
+          );
+        },
+      );
+      const db = fleet.sourceServers
+        .filter((server) => server.tags.app === "shop" && server.tags.tier === "db")
+        .map((server) => server.sourceServerID);
+      expect(launched.sort()).toEqual(db.sort());
+      const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+      expect(execution.status).toBe("RUNNING");
+    } finally {
+      lambda.destroy();
+      sfn.destroy();
+      drs.destroy();
+    }
+
+    localUp.process.kill("SIGINT");
+    expect((await localUp.exited).code).toBe(0);
+    expect(
+      localUp.output.stdout
+        .trim()
+        .split("\n")
+        .every((line) => line.startsWith("export ")),
+    ).toBe(true);
   });
 
   it("explains a bad option value and a busy port", async () => {

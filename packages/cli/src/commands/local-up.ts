@@ -1,14 +1,17 @@
+import type { LocalApp } from "@drs-orchestrator/app";
 import { type Fleet, formatPlanIssue, loadFleetFile } from "@drs-orchestrator/core";
 import { type LocalAws, startLocalAws } from "@drs-orchestrator/local";
 import { defineCommand, UsageError } from "../command";
+import { quietFunctionOutput } from "../output/function-output";
 
 export const command = defineCommand({
   usage: "",
   description:
     "Starts the local AWS runtime on 127.0.0.1 — DRS, EC2, Step Functions, EventBridge, Lambda, DynamoDB and " +
-    "Secrets Manager on one endpoint — and serves until Ctrl-C (SIGINT) or SIGTERM. Standard output gets only " +
-    "`export` lines (AWS_ENDPOINT_URL, region, dummy credentials) so it can be sourced by a shell; the summary " +
-    "goes to standard error.",
+    "Secrets Manager on one endpoint — deploys the app onto it (tables, functions, the recovery state machine, " +
+    "rules) and serves until Ctrl-C (SIGINT) or SIGTERM. Standard output gets only `export` lines (AWS_ENDPOINT_URL, " +
+    "region, dummy credentials and the app's PLANS_TABLE, EXECUTIONS_TABLE, RECOVERY_STATE_MACHINE_ARN, ...) so " +
+    "a shell can source them and run `plan apply` against it; the summary goes to standard error.",
   options: {
     port: { type: "string", valueName: "N", description: "port to listen on (default: any free port)" },
     fleet: {
@@ -54,8 +57,20 @@ export const command = defineCommand({
       return 1;
     }
 
-    io.out(exportLines(local.env));
-    io.err(summary(local, options.fleet));
+    // Standard output carries only the export lines: the functions log warnings and errors, to standard error.
+    const functionSettings = quietFunctionOutput("WARN");
+    const { deployLocalApp } = await import("@drs-orchestrator/app");
+    let app: LocalApp;
+    try {
+      app = await deployLocalApp(local, { logLevel: "WARN", environment: functionSettings });
+    } catch (error) {
+      await local.stop();
+      io.err(`could not deploy the app onto the local runtime: ${(error as Error).message}`);
+      return 1;
+    }
+
+    io.out(exportLines({ ...local.env, ...app.environment }));
+    io.err(summary(local, app, options.fleet));
     const signal = await nextSignal();
     io.err(`${signal}: stopping the local runtime…`);
     await local.stop();
@@ -85,14 +100,17 @@ function exportLines(env: Record<string, string>): string {
     .join("\n");
 }
 
-function summary(local: LocalAws, fleetFile: string | undefined): string {
+function summary(local: LocalAws, app: LocalApp, fleetFile: string | undefined): string {
   const servers = local.fleet.sourceServers.length;
+  const functions = Object.keys(app.functionNames).length;
   return [
     `local AWS runtime listening on ${local.endpoint} (account ${local.accountId}, region ${local.region})`,
     `  services: ${local.services.join(", ")}`,
     `  fleet:    ${servers} source server${servers === 1 ? "" : "s"}${fleetFile ? ` from ${fleetFile}` : ""}`,
     `  clock:    ${local.clock.speed}× real time, simulated now ${local.clock.isoNow()}`,
-    "Point the AWS CLI or SDK at it with the export lines printed on standard output; Ctrl-C stops it.",
+    `  app:      stage ${app.stage}: ${functions} functions, state machine ${app.recoveryStateMachineArn}`,
+    "Point the AWS CLI, the SDK or drs-orchestrator at it with the export lines printed on standard output " +
+      "(e.g. `plan apply`); Ctrl-C stops it.",
   ].join("\n");
 }
 

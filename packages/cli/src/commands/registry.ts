@@ -27,4 +27,9 @@ export const commands: readonly CommandEntry[] = [
     summary: "serve the emulated AWS services on 127.0.0.1 until Ctrl-C",
     load: () => import("./local-up"),
   },
+  {
+    name: "demo",
+    summary: "run a drill on the local runtime and show it live",
+    load: () => import("./demo"),
+  },
 ];

@@ -1,0 +1,294 @@
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  SFNClient,
+} from "@aws-sdk/client-sfn";
+import {
+  formatDuration,
+  formatPlanIssue,
+  loadDocumentFile,
+  loadFleetFile,
+  type Plan,
+  type PlanIssue,
+  parsePlanData,
+  type RecoverySummary,
+  summarizeRecovery,
+} from "@drs-orchestrator/core";
+import type { EngineContext } from "@drs-orchestrator/engine";
+import { type LocalAws, startLocalAws } from "@drs-orchestrator/local";
+import { type CommandIo, defineCommand, UsageError } from "../command";
+import { quietFunctionOutput } from "../output/function-output";
+import { LiveProgress } from "../output/live-progress";
+import { executionProgress } from "../output/progress-view";
+import { renderRecoverySummary } from "../output/recovery-summary-text";
+
+const REPOSITORY = new URL("../../../../", import.meta.url);
+const DEFAULT_PLAN = "examples/plans/three-tier.yaml";
+const DEFAULT_FLEET = "examples/fleet.json";
+/** The three-tier example drills in about 36 simulated minutes: under 30 s at this speed. */
+const DEFAULT_SPEED = 80;
+const POLL_MS = 250;
+
+export const command = defineCommand({
+  usage: "",
+  description:
+    "Runs a DRS drill end to end on the local runtime and shows it live: starts the emulated AWS services " +
+    "with the fleet, deploys the app (tables, functions, state machine, rules), stores the plan, starts a " +
+    "drill through the start-recovery function and shows each wave's servers pending, launching, launched, " +
+    "healthy and failed until the drill ends, then the recovery summary. Exit code 0 when the drill " +
+    "succeeded, 1 otherwise.",
+  options: {
+    plan: {
+      type: "string",
+      valueName: "plan.yaml",
+      description: `the plan to drill (default ${DEFAULT_PLAN})`,
+    },
+    fleet: {
+      type: "string",
+      valueName: "fleet.json",
+      description: `source servers and recovery network to emulate (default ${DEFAULT_FLEET})`,
+    },
+    speed: {
+      type: "string",
+      valueName: "N",
+      description: `simulated seconds per real second (default ${DEFAULT_SPEED})`,
+    },
+  },
+  async run({ args, options }, io) {
+    if (args.length > 0) throw new UsageError(`demo takes no arguments (got ${args.join(" ")})`);
+    const speed = parseSpeed(options.speed);
+    const planName = options.plan ?? DEFAULT_PLAN;
+    const fleetName = options.fleet ?? DEFAULT_FLEET;
+
+    const planResult = await loadPlan(options.plan ?? new URL(DEFAULT_PLAN, REPOSITORY).pathname);
+    if (!planResult.ok) {
+      for (const issue of planResult.issues) io.err(formatPlanIssue(issue, planName));
+      return 1;
+    }
+    const fleetResult = await loadFleetFile(options.fleet ?? new URL(DEFAULT_FLEET, REPOSITORY).pathname);
+    if (!fleetResult.ok) {
+      for (const issue of fleetResult.issues) io.err(formatPlanIssue(issue, fleetName));
+      return 1;
+    }
+    const { plan, document } = planResult;
+
+    // Only errors from the functions: their logs would tear the live view apart.
+    const functionSettings = quietFunctionOutput("ERROR");
+    const { deployLocalApp, localClientConfig } = await import("@drs-orchestrator/app");
+    const { createEngineContext } = await import("@drs-orchestrator/engine");
+
+    const local = await startLocalAws({ fleet: fleetResult.fleet, speed });
+    const interrupt = onInterrupt();
+    try {
+      io.out(
+        `Local AWS runtime on ${local.endpoint}: ${local.fleet.sourceServers.length} source servers from ` +
+          `${fleetName}, clock ${speed}× real time`,
+      );
+      const app = await deployLocalApp(local, { logLevel: "ERROR", environment: functionSettings });
+      io.out(
+        `Deployed the app: ${Object.keys(app.functionNames).length} functions, state machine ` +
+          app.recoveryStateMachineArn,
+      );
+      const engine = createEngineContext({ ...local.env, ...app.environment });
+      const { version } = await engine.plans.apply(document, "drs-orchestrator demo", local.clock.now());
+      io.out(
+        `Stored plan ${plan.id} "${plan.name}" from ${planName} as version ${version}: RTO target ` +
+          formatDuration(plan.rto),
+      );
+
+      const config = localClientConfig(local);
+      const started = await startDrill(config, app.functionNames["start-recovery"] as string, plan.id);
+      io.out(`Started drill ${started.executionId} through the start-recovery function\n`);
+
+      const status = await followExecution(local, config, engine, started, io, interrupt);
+      if (status === "INTERRUPTED") {
+        io.err("interrupted: stopping the local runtime");
+        return 130;
+      }
+      const summary = await loadSummary(engine, started.executionId);
+      if (summary) io.out(`\n${renderRecoverySummary(summary)}`);
+      else {
+        const failure = await firstFailure(config, started.executionArn);
+        io.out(`\nDrill ${started.executionId} ${status} before it recorded anything: ${failure}`);
+      }
+      return status === "SUCCEEDED" && summary?.status === "SUCCEEDED" ? 0 : 1;
+    } finally {
+      interrupt.dispose();
+      await local.stop();
+    }
+  },
+});
+
+function parseSpeed(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_SPEED;
+  const speed = Number(text);
+  if (text.trim() === "" || !(speed > 0)) throw new UsageError(`--speed ${text} is not valid`);
+  return speed;
+}
+
+async function loadPlan(
+  path: string,
+): Promise<{ ok: true; plan: Plan; document: unknown } | { ok: false; issues: PlanIssue[] }> {
+  const document = await loadDocumentFile(path);
+  if (!document.ok) return document;
+  const result = parsePlanData(document.data);
+  return result.ok ? { ...result, document: document.data } : result;
+}
+
+/** SDK client settings that reach the local runtime. */
+type ClientConfig = ReturnType<typeof import("@drs-orchestrator/app").localClientConfig>;
+
+/** Starts the drill the way every entry point does: through the deployed start-recovery function. */
+async function startDrill(
+  config: ClientConfig,
+  functionName: string,
+  planId: string,
+): Promise<StartedExecution> {
+  const lambda = new LambdaClient(config);
+  try {
+    const response = await lambda.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        Payload: JSON.stringify({
+          planId,
+          mode: "DRILL",
+          reason: "drs-orchestrator demo",
+          requestedBy: "drs-orchestrator demo",
+        }),
+      }),
+    );
+    const payload = JSON.parse(new TextDecoder().decode(response.Payload));
+    if (response.FunctionError) {
+      throw new Error(`the start-recovery function failed: ${payload.errorType}: ${payload.errorMessage}`);
+    }
+    return payload as StartedExecution;
+  } finally {
+    lambda.destroy();
+  }
+}
+
+interface StartedExecution {
+  executionId: string;
+  executionArn: string;
+}
+
+/** Shows the progress until the execution ends; resolves to its final Step Functions status. */
+async function followExecution(
+  local: LocalAws,
+  config: ClientConfig,
+  engine: EngineContext,
+  started: StartedExecution,
+  io: CommandIo,
+  interrupt: Interrupt,
+): Promise<string> {
+  const sfn = new SFNClient(config);
+  const live = new LiveProgress(
+    io,
+    process.stdout.isTTY ? { columns: process.stdout.columns || 80 } : undefined,
+  );
+  try {
+    for (;;) {
+      // The status first: items read after the execution ended show its end.
+      const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+      const [meta, waves, servers] = await Promise.all([
+        engine.executions.getMeta(started.executionId),
+        engine.executions.waves(started.executionId),
+        engine.executions.servers(started.executionId),
+      ]);
+      live.update(
+        executionProgress({ ...(meta && { meta }), waves, servers, now: local.clock.now().toISOString() }),
+      );
+      if (status !== "RUNNING") return status ?? "UNKNOWN";
+      if (await interrupt.within(POLL_MS)) return "INTERRUPTED";
+    }
+  } finally {
+    sfn.destroy();
+  }
+}
+
+/** The recovery report of the ended execution, from its items as finalize recorded them. */
+async function loadSummary(engine: EngineContext, executionId: string): Promise<RecoverySummary | undefined> {
+  const [meta, waves, servers] = await Promise.all([
+    engine.executions.getMeta(executionId),
+    engine.executions.waves(executionId),
+    engine.executions.servers(executionId),
+  ]);
+  if (!meta) return undefined;
+  return summarizeRecovery({
+    execution: meta,
+    outcome: {
+      status: meta.status,
+      ...(meta.endedAt !== undefined && { endedAt: meta.endedAt }),
+      ...(meta.error !== undefined && { error: meta.error }),
+      ...(meta.cause !== undefined && { cause: meta.cause }),
+    },
+    waves,
+    servers,
+  });
+}
+
+/**
+ * The first step failure in the execution's history, e.g. `GroupResolutionError: …`: what ended an
+ * execution that failed before it wrote anything of its own.
+ */
+async function firstFailure(config: ClientConfig, executionArn: string): Promise<string> {
+  const sfn = new SFNClient(config);
+  try {
+    let nextToken: string | undefined;
+    do {
+      const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken }));
+      const failed = (page.events ?? []).map(failureOf).find((failure) => failure !== undefined);
+      if (failed) return failed;
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return "no step failed";
+  } finally {
+    sfn.destroy();
+  }
+}
+
+function failureOf(event: HistoryEvent): string | undefined {
+  const details = event.taskFailedEventDetails ?? event.lambdaFunctionFailedEventDetails;
+  if (!details?.error) return undefined;
+  // A Lambda failure's cause is the function's error payload; its message says what went wrong.
+  let message = details.cause ?? "";
+  try {
+    message = JSON.parse(message).errorMessage ?? message;
+  } catch {}
+  return message ? `${details.error}: ${message}` : details.error;
+}
+
+interface Interrupt {
+  /** Resolves true when Ctrl-C (or SIGTERM) came, at once or within `ms`; false when the time passed. */
+  within(ms: number): Promise<boolean>;
+  dispose(): void;
+}
+
+function onInterrupt(): Interrupt {
+  let fired = false;
+  let wake: (() => void) | undefined;
+  const listener = () => {
+    fired = true;
+    wake?.();
+  };
+  process.on("SIGINT", listener);
+  process.on("SIGTERM", listener);
+  return {
+    within(ms) {
+      if (fired) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+      });
+    },
+    dispose() {
+      process.off("SIGINT", listener);
+      process.off("SIGTERM", listener);
+    },
+  };
+}

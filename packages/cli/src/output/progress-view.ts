@@ -1,0 +1,147 @@
+import { formatDuration } from "@drs-orchestrator/core";
+import type { ExecutionMeta, ServerItem, WaveItem } from "@drs-orchestrator/engine";
+import { renderTable } from "./table";
+
+/** What the progress view reads from the execution store, plus the time to measure elapsed time against. */
+export interface ProgressSnapshot {
+  /** Absent until the workflow's first step has written the execution. */
+  meta?: Pick<ExecutionMeta, "executionId" | "planId" | "mode" | "status" | "startedAt" | "endedAt">;
+  waves: readonly Pick<WaveItem, "wave" | "groupIds" | "status" | "attempt" | "serverCount">[];
+  servers: readonly Pick<ServerItem, "wave" | "status">[];
+  /** ISO time "now" on the clock the execution runs on (simulated on the local runtime). */
+  now: string;
+}
+
+export interface WaveProgress {
+  wave: number;
+  groupIds: readonly string[];
+  status: string;
+  attempt: number;
+  servers: number;
+  pending: number;
+  launching: number;
+  launched: number;
+  healthy: number;
+  /** Failed launches and instances that failed their health checks. */
+  failed: number;
+}
+
+export interface ExecutionProgress {
+  /** Undefined while the execution has not been written yet. */
+  status?: string;
+  /** Seconds from the execution's start to now, or to its end once it ended. */
+  elapsedSeconds: number;
+  waves: WaveProgress[];
+}
+
+const COUNTED = {
+  PENDING: "pending",
+  LAUNCHING: "launching",
+  LAUNCHED: "launched",
+  HEALTHY: "healthy",
+  FAILED: "failed",
+  UNHEALTHY: "failed",
+} as const;
+
+/** Counts each wave's servers by status, in wave order. */
+export function executionProgress(snapshot: ProgressSnapshot): ExecutionProgress {
+  const { meta } = snapshot;
+  const end = meta?.endedAt ?? snapshot.now;
+  const elapsedSeconds = meta ? Math.max(0, (Date.parse(end) - Date.parse(meta.startedAt)) / 1000) : 0;
+  const waves = [...snapshot.waves]
+    .sort((a, b) => a.wave - b.wave)
+    .map((item): WaveProgress => {
+      const progress: WaveProgress = {
+        wave: item.wave,
+        groupIds: item.groupIds,
+        status: item.status,
+        attempt: item.attempt,
+        servers: item.serverCount,
+        pending: 0,
+        launching: 0,
+        launched: 0,
+        healthy: 0,
+        failed: 0,
+      };
+      for (const server of snapshot.servers) {
+        if (server.wave === item.wave) progress[COUNTED[server.status]]++;
+      }
+      return progress;
+    });
+  return { ...(meta ? { status: meta.status } : {}), elapsedSeconds, waves };
+}
+
+function waveLabel(wave: WaveProgress, waveCount: number): string {
+  return `${wave.wave}/${waveCount}`;
+}
+
+function statusLabel(wave: WaveProgress): string {
+  return wave.attempt > 0 ? `${wave.status} (retry ${wave.attempt})` : wave.status;
+}
+
+/**
+ * The lines of a live screen: a status line, then one table row per wave, e.g.
+ * ```
+ * RUNNING · 12m30s elapsed
+ * WAVE  GROUPS  STATUS     PENDING  LAUNCHING  LAUNCHED  HEALTHY  FAILED
+ * 1/3   db      COMPLETED        0          0         0        3       0
+ * ```
+ */
+export function renderProgress(progress: ExecutionProgress): string[] {
+  const status = progress.status ?? "STARTING";
+  const head = `${status} · ${formatDuration(progress.elapsedSeconds)} elapsed`;
+  if (progress.waves.length === 0) return [head];
+  const count = { align: "right" } as const;
+  const table = renderTable(
+    [
+      { header: "WAVE" },
+      { header: "GROUPS" },
+      { header: "STATUS" },
+      { header: "PENDING", ...count },
+      { header: "LAUNCHING", ...count },
+      { header: "LAUNCHED", ...count },
+      { header: "HEALTHY", ...count },
+      { header: "FAILED", ...count },
+    ],
+    progress.waves.map((wave) => [
+      waveLabel(wave, progress.waves.length),
+      wave.groupIds.join(", "),
+      statusLabel(wave),
+      String(wave.pending),
+      String(wave.launching),
+      String(wave.launched),
+      String(wave.healthy),
+      String(wave.failed),
+    ]),
+  );
+  return [head, ...table.split("\n")];
+}
+
+function waveChangeLine(wave: WaveProgress, waveCount: number): string {
+  return (
+    `wave ${waveLabel(wave, waveCount)} (${wave.groupIds.join(", ")}) ${statusLabel(wave)}: ` +
+    `pending ${wave.pending}, launching ${wave.launching}, launched ${wave.launched}, ` +
+    `healthy ${wave.healthy}, failed ${wave.failed}`
+  );
+}
+
+/**
+ * One line per thing that changed since `previous` (the execution's status, a wave's status or
+ * counts), stamped with the elapsed time: progress for logs, where a screen cannot be redrawn.
+ */
+export function progressChanges(previous: ExecutionProgress | undefined, next: ExecutionProgress): string[] {
+  const stamp = `[${formatDuration(next.elapsedSeconds)}]`;
+  const lines: string[] = [];
+  const before = new Map(
+    (previous?.waves ?? []).map((wave) => [wave.wave, waveChangeLine(wave, previous?.waves.length ?? 0)]),
+  );
+  for (const wave of next.waves) {
+    const line = waveChangeLine(wave, next.waves.length);
+    if (before.get(wave.wave) !== line) lines.push(`${stamp} ${line}`);
+  }
+  // The execution's own status comes last: it ends after its last wave.
+  if (next.status !== undefined && next.status !== previous?.status) {
+    lines.push(`${stamp} execution ${next.status}`);
+  }
+  return lines;
+}

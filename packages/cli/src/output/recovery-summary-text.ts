@@ -1,0 +1,111 @@
+import { formatDuration, type RecoverySummary } from "@drs-orchestrator/core";
+import { renderTable } from "./table";
+
+const NONE = "-";
+
+function duration(seconds: number | undefined): string {
+  return seconds === undefined ? NONE : formatDuration(seconds);
+}
+
+function headline(summary: RecoverySummary): string {
+  const kind = summary.mode === "DRILL" ? "Drill" : "Recovery";
+  const took = summary.durationSeconds === undefined ? "" : ` in ${formatDuration(summary.durationSeconds)}`;
+  return `${kind} ${summary.executionId} of plan ${summary.planId} v${summary.planVersion} ${summary.status}${took}`;
+}
+
+function rtoLine(summary: RecoverySummary): string {
+  const { rto } = summary;
+  const target = `target ${formatDuration(rto.targetSeconds)}`;
+  if (rto.achievedSeconds === undefined) return `RTO: not achieved (${target})`;
+  const verdict = rto.breached ? "BREACHED" : "met";
+  return `RTO: ${formatDuration(rto.achievedSeconds)} achieved, ${target}: ${verdict}`;
+}
+
+function countsLine(summary: RecoverySummary): string {
+  const { counts } = summary;
+  const parts = [
+    `${counts.servers} servers`,
+    `${counts.launched} launched`,
+    `${counts.healthy} healthy`,
+    `${counts.failed} failed`,
+    counts.notLaunched > 0 && `${counts.notLaunched} not launched`,
+    counts.relaunched > 0 && `${counts.relaunched} relaunched`,
+    counts.skipped > 0 && `${counts.skipped} skipped (not ready)`,
+  ].filter(Boolean);
+  return `Servers: ${parts.join(", ")}`;
+}
+
+/**
+ * The end-of-execution report as text: outcome, RTO achieved against the target, each wave's
+ * durations (start → all launched → all healthy) and one row per server with its recovery
+ * instance; then why anything failed.
+ */
+export function renderRecoverySummary(summary: RecoverySummary): string {
+  const sections = [[headline(summary), rtoLine(summary), countsLine(summary)].join("\n")];
+
+  const count = { align: "right" } as const;
+  sections.push(
+    renderTable(
+      [
+        { header: "WAVE" },
+        { header: "GROUPS" },
+        { header: "STATUS" },
+        { header: "SERVERS", ...count },
+        { header: "HEALTHY", ...count },
+        { header: "FAILED", ...count },
+        { header: "ROUNDS", ...count },
+        { header: "LAUNCH", ...count },
+        { header: "HEALTH", ...count },
+        { header: "TOTAL", ...count },
+      ],
+      summary.waves.map((wave) => [
+        String(wave.wave),
+        wave.groupIds.join(", "),
+        wave.status,
+        String(wave.servers),
+        String(wave.healthy),
+        String(wave.failed),
+        String(wave.rounds),
+        duration(wave.launchSeconds),
+        duration(wave.healthSeconds),
+        duration(wave.durationSeconds),
+      ]),
+    ),
+  );
+
+  sections.push(
+    renderTable(
+      [
+        { header: "HOST" },
+        { header: "SOURCE SERVER" },
+        { header: "WAVE", ...count },
+        { header: "INSTANCE" },
+        { header: "TYPE" },
+        { header: "PRIVATE IP" },
+        { header: "STATUS" },
+        { header: "ATTEMPTS", ...count },
+      ],
+      summary.servers.map((server) => [
+        server.hostname ?? NONE,
+        server.sourceServerId,
+        String(server.wave),
+        server.ec2InstanceId ?? NONE,
+        server.instanceType ?? NONE,
+        server.privateIp ?? NONE,
+        server.status,
+        String(server.attempts),
+      ]),
+    ),
+  );
+
+  const problems = [
+    summary.reason && `Aborted: ${summary.reason}`,
+    summary.error && `Error: ${summary.error}${summary.cause ? `: ${summary.cause}` : ""}`,
+    ...summary.servers
+      .filter((server) => server.failureReason !== undefined)
+      .map((server) => `${server.hostname ?? server.sourceServerId}: ${server.failureReason}`),
+    ...summary.skipped.map((server) => `${server.sourceServerId} skipped: ${server.reason}`),
+  ].filter((line): line is string => Boolean(line));
+  if (problems.length > 0) sections.push(problems.join("\n"));
+  return sections.join("\n\n");
+}

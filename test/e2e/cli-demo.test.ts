@@ -1,0 +1,160 @@
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Fleet, loadFleetFile } from "@drs-orchestrator/core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+const BIN = `${ROOT}packages/cli/bin/drs-orchestrator.js`;
+
+let fleet: Fleet;
+let directory: string;
+const children = new Set<ChildProcessWithoutNullStreams>();
+
+beforeAll(async () => {
+  const loaded = await loadFleetFile(`${ROOT}examples/fleet.json`);
+  if (!loaded.ok) throw new Error("examples/fleet.json does not parse");
+  fleet = loaded.fleet;
+  directory = await mkdtemp(join(tmpdir(), "demo-"));
+});
+
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  children.clear();
+});
+
+function run(command: string, args: string[]) {
+  const child = spawn(command, args, { cwd: ROOT });
+  children.add(child);
+  const output = { stdout: "", stderr: "" };
+  child.stdout.on("data", (chunk) => {
+    output.stdout += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    output.stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { output, exited };
+}
+
+/** Simulated seconds of a `[12m30s]` stamp. */
+function stampSeconds(stamp: string): number {
+  const [, h = "0", m = "0", s = "0"] = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(stamp) ?? [];
+  return Number(h) * 3600 + Number(m) * 60 + Number(s);
+}
+
+describe("npm start (drs-orchestrator demo)", () => {
+  it("drills the three-tier example live, wave by wave, prints the summary and exits 0", async () => {
+    const scripts = JSON.parse(await readFile(`${ROOT}package.json`, "utf8")).scripts;
+    expect(scripts.start).toBe("drs-orchestrator demo");
+
+    const { output, exited } = run("npm", ["start"]);
+    expect(await exited).toBe(0);
+    const { stdout } = output;
+
+    expect(stdout).toMatch(/Local AWS runtime on http:\/\/127\.0\.0\.1:\d+: 318 source servers/);
+    expect(stdout).toContain("Deployed the app: 10 functions");
+    expect(stdout).toContain('Stored plan shop "Three-tier web shop"');
+    const executionId = /Started drill (shop-drill-\S+) through the start-recovery function/.exec(
+      stdout,
+    )?.[1];
+    expect(executionId).toBeDefined();
+
+    // Not a terminal: one stamped line per change, no control characters, in simulated-time order.
+    expect(stdout).not.toContain("\u001b");
+    const changes = [...stdout.matchAll(/^\[(\w+)\] (.*)$/gm)].map((match) => ({
+      seconds: stampSeconds(match[1] as string),
+      text: match[2] as string,
+    }));
+    const times = changes.map((change) => change.seconds);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const texts = changes.map((change) => change.text);
+    for (const [wave, group] of [
+      [1, "db"],
+      [2, "app"],
+      [3, "web"],
+    ] as const) {
+      const prefix = `wave ${wave}/3 (${group})`;
+      expect(texts).toContain(`${prefix} LAUNCHING: pending 0, launching 3, launched 0, healthy 0, failed 0`);
+      expect(texts.some((text) => text.startsWith(`${prefix} CHECKING_HEALTH:`))).toBe(true);
+      expect(texts).toContain(`${prefix} COMPLETED: pending 0, launching 0, launched 0, healthy 3, failed 0`);
+    }
+    // Waves run one after another: the app tier launches only once the databases are healthy.
+    expect(
+      texts.indexOf("wave 1/3 (db) COMPLETED: pending 0, launching 0, launched 0, healthy 3, failed 0"),
+    ).toBeLessThan(texts.findIndex((text) => text.startsWith("wave 2/3 (app) LAUNCHING")));
+    expect(texts.at(-1)).toBe("execution SUCCEEDED");
+    const [last] = changes.slice(-1);
+    // The drill takes tens of simulated minutes, whatever the real time.
+    expect(last?.seconds).toBeGreaterThan(20 * 60);
+
+    const summary = stdout.slice(stdout.indexOf(`Drill ${executionId} of plan shop v1 SUCCEEDED in `));
+    expect(summary).toMatch(/RTO: \w+ achieved, target 45m: met/);
+    expect(summary).toContain("Servers: 9 servers, 9 launched, 9 healthy, 0 failed");
+    expect(summary).toMatch(/^1 +db +COMPLETED +3 +3 +0 +1 +\w+ +\w+ +\w+$/m);
+    expect(summary).toMatch(/^3 +web +COMPLETED +3 +3 +0 +1 +\w+ +\w+ +\w+$/m);
+
+    // One row per server: its recovery instance with the type and subnet the plan gives its tier.
+    const subnets = new Map(fleet.subnets.map((subnet) => [subnet.subnetId, subnet.cidrBlock]));
+    expect(subnets.get("subnet-0a1b2c3d4e5f60002")).toBe("10.10.16.0/20");
+    const expected = {
+      db: ["r6i.xlarge", /^10\.10\.1[6-9]\./],
+      web: ["c6i.large", /^10\.10\.3[2-9]\./],
+    } as const;
+    const shop = fleet.sourceServers.filter((server) => server.tags.app === "shop");
+    for (const server of shop) {
+      const hostname = server.sourceProperties?.identificationHints?.hostname as string;
+      const row = new RegExp(
+        `^${hostname} +${server.sourceServerID} +(\\d) +(i-[0-9a-f]{17}) +(\\S+) +(\\S+) +HEALTHY +1$`,
+        "m",
+      ).exec(summary);
+      expect(row, `the row of ${hostname}`).not.toBeNull();
+      const tier = server.tags.tier as keyof typeof expected | "app";
+      if (tier !== "app") {
+        expect(row?.[3]).toBe(expected[tier][0]);
+        expect(row?.[4]).toMatch(expected[tier][1]);
+      }
+    }
+  }, 120_000);
+
+  it("exits 1 with the error when the drill fails: a group that selects no server", async () => {
+    const planFile = join(directory, "nothing.yaml");
+    await writeFile(
+      planFile,
+      [
+        "id: nothing",
+        "name: Selects nothing",
+        "rto: 30m",
+        "rpo: 5m",
+        "groups:",
+        "  - id: ghosts",
+        "    select: { tags: { app: no-such-app } }",
+      ].join("\n"),
+    );
+    const { output, exited } = run(process.execPath, [BIN, "demo", "--plan", planFile]);
+    expect(await exited).toBe(1);
+    expect(output.stdout).toMatch(
+      /^Drill nothing-drill-\S+ FAILED before it recorded anything: GroupResolutionError: .*ghosts/m,
+    );
+  }, 60_000);
+
+  it("names every problem of an invalid plan and a bad option without starting anything", async () => {
+    const planFile = join(directory, "invalid.yaml");
+    await writeFile(planFile, "id: Bad Id\nname: x\nrpo: 5m\ngroups: []\n");
+    const invalid = run(process.execPath, [BIN, "demo", "--plan", planFile]);
+    expect(await invalid.exited).toBe(1);
+    expect(invalid.output.stdout).toBe("");
+    expect(invalid.output.stderr).toContain(`${planFile}: id:`);
+    expect(invalid.output.stderr).toContain(`${planFile}: rto:`);
+
+    const badSpeed = run(process.execPath, [BIN, "demo", "--speed", "0"]);
+    expect(await badSpeed.exited).toBe(2);
+    expect(badSpeed.output.stderr).toContain("--speed 0 is not valid");
+  }, 30_000);
+});

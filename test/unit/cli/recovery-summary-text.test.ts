@@ -1,0 +1,127 @@
+import { type ServerRecord, summarizeRecovery, type WaveRecord } from "@drs-orchestrator/core";
+import { describe, expect, it } from "vitest";
+import { renderRecoverySummary } from "../../../packages/cli/src/output/recovery-summary-text";
+
+const execution = {
+  executionId: "shop-drill-1",
+  planId: "shop",
+  planVersion: 2,
+  planName: "Three-tier web shop",
+  mode: "DRILL" as const,
+  startedAt: "2026-11-21T10:00:00Z",
+  rtoSeconds: 45 * 60,
+  skipped: [],
+};
+
+const waves: WaveRecord[] = [
+  {
+    wave: 1,
+    groupIds: ["db"],
+    status: "COMPLETED",
+    attempt: 0,
+    startedAt: "2026-11-21T10:00:30Z",
+    launchedAt: "2026-11-21T10:09:00Z",
+    healthCheckedAt: "2026-11-21T10:11:30Z",
+  },
+  {
+    wave: 2,
+    groupIds: ["app", "cache"],
+    status: "COMPLETED",
+    attempt: 1,
+    startedAt: "2026-11-21T10:11:40Z",
+    launchedAt: "2026-11-21T10:30:00Z",
+    healthCheckedAt: "2026-11-21T10:32:30Z",
+  },
+];
+
+const healthy = (wave: number, host: string, id: string, instance: string, ip: string): ServerRecord => ({
+  sourceServerId: id,
+  hostname: host,
+  wave,
+  groupId: wave === 1 ? "db" : "app",
+  critical: wave === 1,
+  status: "HEALTHY",
+  attempts: 1,
+  ec2InstanceId: instance,
+  instanceType: wave === 1 ? "r6i.xlarge" : "m6i.large",
+  privateIp: ip,
+  launchedAt: "2026-11-21T10:09:00Z",
+  healthyAt: "2026-11-21T10:11:30Z",
+});
+
+const servers: ServerRecord[] = [
+  healthy(1, "shop-db-01", "s-00000000000000001", "i-00000000000000001", "10.10.16.4"),
+  { ...healthy(2, "shop-app-01", "s-00000000000000002", "i-00000000000000002", "10.10.0.4"), attempts: 2 },
+];
+
+describe("renderRecoverySummary", () => {
+  it("prints the outcome, the RTO against its target, each wave's durations and one row per server", () => {
+    const summary = summarizeRecovery({
+      execution,
+      outcome: { status: "SUCCEEDED", endedAt: "2026-11-21T10:33:00Z" },
+      waves,
+      servers,
+    });
+    expect(renderRecoverySummary(summary).split("\n")).toEqual([
+      "Drill shop-drill-1 of plan shop v2 SUCCEEDED in 33m",
+      "RTO: 32m30s achieved, target 45m: met",
+      "Servers: 2 servers, 2 launched, 2 healthy, 0 failed",
+      "",
+      "WAVE  GROUPS      STATUS     SERVERS  HEALTHY  FAILED  ROUNDS  LAUNCH  HEALTH   TOTAL",
+      "1     db          COMPLETED        1        1       0       1   8m30s   2m30s     11m",
+      "2     app, cache  COMPLETED        1        1       0       2  18m20s   2m30s  20m50s",
+      "",
+      "HOST         SOURCE SERVER        WAVE  INSTANCE             TYPE        PRIVATE IP  STATUS   ATTEMPTS",
+      "shop-db-01   s-00000000000000001     1  i-00000000000000001  r6i.xlarge  10.10.16.4  HEALTHY         1",
+      "shop-app-01  s-00000000000000002     2  i-00000000000000002  m6i.large   10.10.0.4   HEALTHY         2",
+    ]);
+  });
+
+  it("says why an aborted recovery failed and names each failed server's reason", () => {
+    const failed: ServerRecord = {
+      sourceServerId: "s-00000000000000003",
+      hostname: "shop-db-02",
+      wave: 1,
+      groupId: "db",
+      critical: true,
+      status: "FAILED",
+      attempts: 2,
+      failureReason: "launch failed: InsufficientInstanceCapacity",
+    };
+    const summary = summarizeRecovery({
+      execution: {
+        ...execution,
+        mode: "RECOVERY",
+        skipped: [{ sourceServerId: "s-00000000000000009", reason: "replication STALLED" }],
+      },
+      outcome: {
+        status: "ABORTED",
+        endedAt: "2026-11-21T10:20:00Z",
+        error: "RecoveryAborted",
+        cause: "1 of 2 servers in critical group db failed",
+      },
+      waves: [{ ...(waves[0] as WaveRecord), status: "ABORTED" }],
+      servers: [servers[0] as ServerRecord, failed],
+    });
+    const text = renderRecoverySummary(summary);
+    expect(text).toContain("Recovery shop-drill-1 of plan shop v2 ABORTED in 20m");
+    expect(text).toContain("RTO: not achieved (target 45m)");
+    expect(text).toContain("Servers: 2 servers, 1 launched, 1 healthy, 1 failed, 1 skipped (not ready)");
+    expect(text).toMatch(/^shop-db-02 +s-00000000000000003 +1 +- +- +- +FAILED +2$/m);
+    expect(text.split("\n").slice(-3)).toEqual([
+      "Error: RecoveryAborted: 1 of 2 servers in critical group db failed",
+      "shop-db-02: launch failed: InsufficientInstanceCapacity",
+      "s-00000000000000009 skipped: replication STALLED",
+    ]);
+  });
+
+  it("marks an RTO achieved over its target as breached", () => {
+    const summary = summarizeRecovery({
+      execution: { ...execution, rtoSeconds: 30 * 60 },
+      outcome: { status: "SUCCEEDED", endedAt: "2026-11-21T10:33:00Z" },
+      waves,
+      servers,
+    });
+    expect(renderRecoverySummary(summary)).toContain("RTO: 32m30s achieved, target 30m: BREACHED");
+  });
+});
