@@ -34,7 +34,11 @@ beforeAll(async () => {
       throw new RangeError("hook target is out of range");
     },
   });
-  runtime.register({ name: "sleepy", timeoutSeconds: 1, handler: () => clock.sleep(60_000) });
+  runtime.register({
+    name: "sleepy",
+    timeoutSeconds: 1,
+    handler: () => new Promise((resolve) => setTimeout(resolve, 3_000)),
+  });
   gateway = await startGateway({ handlers: [createLambdaInvokeApi(runtime)] });
   client = new LambdaClient({
     endpoint: gateway.endpoint,

@@ -25,7 +25,7 @@ export interface ContextSettings {
   invokedFunctionArn: string;
   memorySize: number;
   requestId: string;
-  /** Simulated epoch ms at which the invocation times out. */
+  /** `performance.now()` at which the invocation times out: handler code runs in real time. */
   deadlineMs: number;
   /** Receives a legacy done/fail/succeed completion. */
   complete(error: unknown, result?: unknown): void;
@@ -43,7 +43,7 @@ export function createLambdaContext(settings: ContextSettings): LambdaContext {
     awsRequestId: settings.requestId,
     logGroupName: `/aws/lambda/${settings.functionName}`,
     logStreamName: `${day}/[$LATEST]${randomBytes(16).toString("hex")}`,
-    getRemainingTimeInMillis: () => Math.max(0, Math.floor(settings.deadlineMs - clock.nowMs())),
+    getRemainingTimeInMillis: () => Math.max(0, Math.floor(settings.deadlineMs - performance.now())),
     done: (error, result) => settings.complete(error ?? undefined, result),
     fail: (error) => settings.complete(typeof error === "string" ? new Error(error) : error),
     succeed: (result) => settings.complete(undefined, result),

@@ -73,8 +73,10 @@ const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /**
  * Runs registered handlers in this process with a Lambda-like context. Payloads and results pass
  * through JSON as they would over the wire, so handlers cannot share object references with
- * callers. The timeout is enforced in simulated time; a timed-out handler keeps running (an
- * in-process function cannot be frozen) but its outcome is ignored, as Lambda ignores it.
+ * callers. The timeout is enforced in real time: the AWS services around a function run on the
+ * simulated clock, but the function's own code does real work at real speed, so a simulated
+ * timeout would kill ordinary invocations at high clock speeds. A timed-out handler keeps running
+ * (an in-process function cannot be frozen) but its outcome is ignored, as Lambda ignores it.
  */
 export function createLambdaRuntime(options: {
   clock: SimClock;
@@ -90,6 +92,7 @@ export function createLambdaRuntime(options: {
   const invocations: InvocationRecord[] = [];
   const arnPrefix = `arn:aws:lambda:${region}:${accountId}:function:`;
   let stopped = false;
+  const timers = new Set<NodeJS.Timeout>();
 
   function resolve(nameOrArn: string) {
     const match = /^(?:(?:arn:aws[\w-]*:lambda:([^:]+):)?(\d{12}):function:)?([^:]+)(?::(.+))?$/.exec(
@@ -133,7 +136,8 @@ export function createLambdaRuntime(options: {
     });
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = clock.setTimeout(() => reject(timeoutError(requestId, fn.timeoutSeconds)), timeoutMs);
+      timer = setTimeout(() => reject(timeoutError(requestId, fn.timeoutSeconds)), timeoutMs);
+      timers.add(timer);
     });
     const context = createLambdaContext({
       clock,
@@ -141,7 +145,7 @@ export function createLambdaRuntime(options: {
       invokedFunctionArn: nameOrArn.startsWith("arn:") ? nameOrArn : fn.arn,
       memorySize: fn.memorySize,
       requestId,
-      deadlineMs: clock.nowMs() + timeoutMs,
+      deadlineMs: performance.now() + timeoutMs,
       complete,
     });
     try {
@@ -156,7 +160,10 @@ export function createLambdaRuntime(options: {
       record.error = { errorType: error.errorType, errorMessage: error.errorMessage };
       throw error;
     } finally {
-      if (timer) clock.clearTimeout(timer);
+      if (timer) {
+        clearTimeout(timer);
+        timers.delete(timer);
+      }
       invocations.push(record);
     }
   }
@@ -197,6 +204,8 @@ export function createLambdaRuntime(options: {
     invokeWithRequestId: run,
     stop() {
       stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
       environment.release();
     },
   };
