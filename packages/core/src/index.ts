@@ -1,7 +1,9 @@
 export * from "./common/duration";
 export * from "./common/errors";
+export * from "./events/alarm-state-change";
 export * from "./events/drs-events";
 export * from "./events/outbound-events";
+export * from "./events/recovery-requested";
 export * from "./fleet/fleet-schema";
 export * from "./fleet/parse-fleet";
 export * from "./launch/launch-batching";
@@ -23,3 +25,4 @@ export * from "./readiness/readiness";
 export * from "./report/recovery-metrics";
 export * from "./report/recovery-summary";
 export * from "./report/report-records";
+export * from "./triggers/alarm-triggers";

@@ -1,6 +1,8 @@
 export * from "./aws/aws-clients";
 export * from "./config/engine-config";
+export * from "./events/execution-status-event";
 export * from "./events/publish-outbound-event";
+export * from "./events/wave-status-event";
 export * from "./lambda/engine-context";
 export * from "./lambda/powertools";
 export * from "./lambda/step-handler";
@@ -24,3 +26,8 @@ export * from "./stores/execution-items";
 export * from "./stores/execution-store";
 export * from "./stores/plan-store";
 export * from "./stores/server-locks";
+export * from "./triggers/on-alarm-state-change";
+export * from "./triggers/on-recovery-requested";
+export * from "./triggers/start-from-trigger";
+export * from "./triggers/sync-plan-schedule";
+export * from "./triggers/trigger-record";

@@ -1,5 +1,10 @@
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from "@aws-sdk/client-eventbridge";
 import { CreateStateMachineCommand, SFNClient } from "@aws-sdk/client-sfn";
 import type { LambdaHandler, LocalAws } from "@drs-orchestrator/local";
 import {
@@ -8,7 +13,7 @@ import {
   type RecoveryWorkflowTiming,
   recoveryWorkflow,
 } from "../../../../workflows/recovery-workflow";
-import { lambdaArn, resourceName, stateMachineArn } from "../resources/app-names";
+import { appBusName, lambdaArn, resourceName, stateMachineArn } from "../resources/app-names";
 import { FUNCTIONS } from "../resources/functions";
 import { RULES } from "../resources/rules";
 import { TABLES } from "../resources/tables";
@@ -27,6 +32,8 @@ export interface LocalApp {
   /** The engine's environment, as every function of the app sees it. */
   environment: Record<string, string>;
   recoveryStateMachineArn: string;
+  /** The app's own event bus: outbound events, and `Recovery Requested` events for the app. */
+  eventBusName: string;
   /** Physical function name per FunctionSpec name. */
   functionNames: Record<string, string>;
 }
@@ -86,10 +93,20 @@ export async function deployLocalApp(
   // functions read them from the host process like the SDK does on Lambda.
   Object.assign(process.env, local.env);
   const clientConfig = localClientConfig(local);
+  const events = new EventBridgeClient(clientConfig);
+  const eventBusName = appBusName(stage);
+  await events.send(
+    new CreateEventBusCommand({
+      Name: eventBusName,
+      Description: "DRS Orchestrator: outbound events and requests",
+    }),
+  );
 
   const environment: Record<string, string> = {
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? "WARN",
-    EVENT_BUS_NAME: "default",
+    EVENT_BUS_NAME: eventBusName,
+    // Plan schedules (`plan apply`) target it.
+    START_RECOVERY_FUNCTION_ARN: lambdaArn(region, accountId, resourceName(stage, "start-recovery")),
     ...options.environment,
     ...(await createLocalTables(local, stage)),
   };
@@ -129,13 +146,13 @@ export async function deployLocalApp(
   );
   sfn.destroy();
 
-  const events = new EventBridgeClient(clientConfig);
   for (const rule of RULES) {
     const ruleName = resourceName(stage, rule.name);
+    const busName = rule.bus === "app" ? eventBusName : "default";
     await events.send(
       new PutRuleCommand({
         Name: ruleName,
-        EventBusName: rule.bus,
+        EventBusName: busName,
         Description: rule.description,
         EventPattern: JSON.stringify(rule.eventPattern),
       }),
@@ -143,7 +160,7 @@ export async function deployLocalApp(
     await events.send(
       new PutTargetsCommand({
         Rule: ruleName,
-        EventBusName: rule.bus,
+        EventBusName: busName,
         Targets: [
           {
             Id: rule.targetFunction,
@@ -155,5 +172,5 @@ export async function deployLocalApp(
   }
   events.destroy();
 
-  return { stage, environment, recoveryStateMachineArn, functionNames };
+  return { stage, environment, recoveryStateMachineArn, eventBusName, functionNames };
 }

@@ -10,3 +10,8 @@ export function lambdaArn(region: string, accountId: string, functionName: strin
 export function stateMachineArn(region: string, accountId: string, name: string): string {
   return `arn:aws:states:${region}:${accountId}:stateMachine:${name}`;
 }
+
+/** The app's own event bus in one stage: outbound events and `Recovery Requested` go there. */
+export function appBusName(stage: string): string {
+  return `drs-orchestrator-${stage}`;
+}

@@ -70,4 +70,16 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     memoryMb: 1024,
     step: "finalize",
   },
+  {
+    name: "on-recovery-requested",
+    module: "functions/on-recovery-requested.ts",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  {
+    name: "on-alarm-state-change",
+    module: "functions/on-alarm-state-change.ts",
+    timeoutSeconds: 60,
+    memoryMb: 256,
+  },
 ];

@@ -1,10 +1,17 @@
+import {
+  ALARM_STATE_CHANGE_DETAIL_TYPE,
+  ALARM_STATE_CHANGE_SOURCE,
+  RECOVERY_REQUESTED_DETAIL_TYPE,
+  RECOVERY_REQUESTED_SOURCE,
+} from "@drs-orchestrator/core";
+
 /** EventBridge rules of the app and the function each one invokes with the whole event. */
 export interface RuleSpec {
   /** Suffix of the physical rule name. */
   name: string;
   description: string;
-  /** `default` for AWS service events (DRS publishes there). */
-  bus: "default";
+  /** `default` for AWS service events (DRS and CloudWatch publish there); `app` for the app's own bus. */
+  bus: "default" | "app";
   eventPattern: Record<string, unknown>;
   /** FunctionSpec name of the target. */
   targetFunction: string;
@@ -17,5 +24,24 @@ export const RULES: readonly RuleSpec[] = [
     bus: "default",
     eventPattern: { source: ["aws.drs"], "detail-type": ["DRS Source Server Launch Result"] },
     targetFunction: "record-launch-result",
+  },
+  {
+    name: "recovery-requested",
+    description: "Recovery Requested events start a recovery through the one start path",
+    bus: "app",
+    eventPattern: { source: [RECOVERY_REQUESTED_SOURCE], "detail-type": [RECOVERY_REQUESTED_DETAIL_TYPE] },
+    targetFunction: "on-recovery-requested",
+  },
+  {
+    name: "alarm-state-change",
+    description: "Alarms a plan names start its drill when they go into ALARM",
+    bus: "default",
+    eventPattern: {
+      source: [ALARM_STATE_CHANGE_SOURCE],
+      "detail-type": [ALARM_STATE_CHANGE_DETAIL_TYPE],
+      // Every alarm, not only those plans name today: an unmapped one is recorded as ignored.
+      detail: { state: { value: ["ALARM"] } },
+    },
+    targetFunction: "on-alarm-state-change",
   },
 ];

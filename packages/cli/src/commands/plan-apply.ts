@@ -1,6 +1,18 @@
 import { userInfo } from "node:os";
-import { formatPlanIssue, loadDocumentFile, type PlanIssue, parsePlanData } from "@drs-orchestrator/core";
-import { createAwsClients, PlanStore } from "@drs-orchestrator/engine";
+import {
+  formatPlanIssue,
+  loadDocumentFile,
+  type PlanIssue,
+  parsePlan,
+  parsePlanData,
+} from "@drs-orchestrator/core";
+import {
+  createAwsClients,
+  createEngineContext,
+  type PlanScheduleSync,
+  PlanStore,
+  syncPlanSchedule,
+} from "@drs-orchestrator/engine";
 import { defineCommand, UsageError } from "../command";
 
 function count(n: number, word: string): string {
@@ -16,7 +28,9 @@ export const command = defineCommand({
     "Validates each plan file like `plan validate`, then stores every plan in the plan store as a new version " +
     "(an unchanged document keeps its version). Nothing is stored when any file is invalid. Reads the engine " +
     "environment (PLANS_TABLE) and the standard AWS variables; `drs-orchestrator local up` prints them for the " +
-    "local runtime. Exits 0 when every plan is stored, 1 otherwise.",
+    "local runtime. With a deployed app's environment (START_RECOVERY_FUNCTION_ARN, as `local up` prints it) each " +
+    "plan's drill schedule (triggers.schedule.drill) becomes an EventBridge schedule rule, updated or removed with " +
+    "the plan. Exits 0 when every plan is stored, 1 otherwise.",
   options: {},
   async run({ args }, io) {
     if (args.length === 0) throw new UsageError("name at least one plan file");
@@ -50,6 +64,7 @@ export const command = defineCommand({
 
     const aws = createAwsClients();
     const plans = new PlanStore(aws.dynamo, process.env.PLANS_TABLE as string);
+    const app = process.env.START_RECOVERY_FUNCTION_ARN ? createEngineContext(process.env) : undefined;
     try {
       for (const { file, document } of valid) {
         const planId = (document as { id: string }).id;
@@ -60,13 +75,28 @@ export const command = defineCommand({
           io.err(`could not store plan "${planId}" from ${file}: ${explain(error as Error)}`);
           return 1;
         }
+        if (!app) continue;
+        try {
+          const schedule = describeSchedule(await syncPlanSchedule(app, parsePlan(document)));
+          if (schedule) io.out(schedule);
+        } catch (error) {
+          io.err(`could not sync the drill schedule of plan "${planId}": ${explain(error as Error)}`);
+          return 1;
+        }
       }
       return 0;
     } finally {
       aws.dynamo.destroy();
+      for (const client of Object.values(app?.aws ?? {})) client.destroy();
     }
   },
 });
+
+function describeSchedule(sync: PlanScheduleSync): string | undefined {
+  if (sync.action === "none") return undefined;
+  if (sync.action === "removed") return `  drill schedule removed (rule ${sync.ruleName} deleted)`;
+  return `  drill schedule ${sync.expression}: rule ${sync.ruleName} ${sync.action}`;
+}
 
 /** Who applied the version, recorded with it. */
 function appliedBy(): string {

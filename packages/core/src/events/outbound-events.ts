@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { recoveryModeSchema } from "../plan/plan-schema";
+import { isFailedServer } from "../policy/failure-policy";
+import type { ServerRecordStatus } from "../report/report-records";
 
 /**
  * The events DRS Orchestrator puts on its own bus for anyone to subscribe to (dashboards, chat,
@@ -131,4 +133,17 @@ export type OutboundEvent = z.output<typeof outboundEventSchema>;
 /** The first IDs of a list, for a capped event field. */
 export function capIds(ids: readonly string[]): string[] {
   return ids.slice(0, OUTBOUND_ID_LIST_CAP);
+}
+
+const LAUNCHED: ReadonlySet<ServerRecordStatus> = new Set(["LAUNCHED", "HEALTHY", "UNHEALTHY"]);
+
+/** A wave's server counts for `Wave Status Change`, counted as the recovery report counts them. */
+export function waveStatusCounts(
+  statuses: readonly ServerRecordStatus[],
+): Omit<WaveStatusChange["counts"], "servers"> {
+  return {
+    launched: statuses.filter((status) => LAUNCHED.has(status)).length,
+    healthy: statuses.filter((status) => status === "HEALTHY").length,
+    failed: statuses.filter(isFailedServer).length,
+  };
 }

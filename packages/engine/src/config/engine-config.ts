@@ -18,6 +18,8 @@ const engineEnvSchema = z.object({
   DRS_MAX_SERVERS_IN_ACTIVE_JOBS: positiveInt.default(DEFAULT_LAUNCH_QUOTAS.maxServersInActiveJobs),
   /** Simulated-or-real seconds a wave waits for EC2 status checks before its servers count as unhealthy. */
   HEALTH_CHECK_TIMEOUT_SECONDS: positiveInt.default(900),
+  /** The start-recovery function, which a plan's drill schedule rule targets; only `plan apply` needs it. */
+  START_RECOVERY_FUNCTION_ARN: z.string().min(1).optional(),
 });
 
 export interface EngineConfig {
@@ -27,6 +29,7 @@ export interface EngineConfig {
   eventBusName: string;
   quotas: LaunchQuotas;
   healthCheckTimeoutSeconds: number;
+  startRecoveryFunctionArn?: string;
 }
 
 export class EngineConfigError extends Error {
@@ -51,5 +54,8 @@ export function parseEngineConfig(env: NodeJS.ProcessEnv): EngineConfig {
       maxServersInActiveJobs: e.DRS_MAX_SERVERS_IN_ACTIVE_JOBS,
     },
     healthCheckTimeoutSeconds: e.HEALTH_CHECK_TIMEOUT_SECONDS,
+    ...(e.START_RECOVERY_FUNCTION_ARN !== undefined && {
+      startRecoveryFunctionArn: e.START_RECOVERY_FUNCTION_ARN,
+    }),
   };
 }

@@ -6,6 +6,7 @@ import {
   isFailedServer,
   type LaunchAttemptRecord,
 } from "@drs-orchestrator/core";
+import { publishWaveStatus } from "../events/wave-status-event";
 import type { EngineContext } from "../lambda/engine-context";
 import {
   type BatchItem,
@@ -93,21 +94,23 @@ export async function applyFailurePolicy(
       servers.filter((s) => failed.has(s.sourceServerId)),
       now,
     );
-    await engine.executions.update(
+    const relaunching = await engine.executions.update(
       keys.wave(executionId, wave),
       { attempt: attempt + 1, status: "LAUNCHING" satisfies WaveStatus, failurePolicy: record },
       { condition: "attempt = :attempt", values: { ":attempt": attempt } },
     );
+    if (relaunching) await publishWaveStatus(engine, executionId, wave, now);
     return result(record);
   }
 
   const status: WaveStatus =
     decision.action === "ABORT" ? "ABORTED" : decision.failedServerIds.length > 0 ? "FAILED" : "COMPLETED";
-  await engine.executions.update(
+  const ended = await engine.executions.update(
     keys.wave(executionId, wave),
     { status, completedAt: now, failurePolicy: record },
     { condition: "attempt = :attempt", values: { ":attempt": attempt } },
   );
+  if (ended) await publishWaveStatus(engine, executionId, wave, now);
   return result(record);
 }
 

@@ -12,6 +12,7 @@ import {
   type Plan,
   planLaunchChanges,
 } from "@drs-orchestrator/core";
+import { publishWaveStatus } from "../events/wave-status-event";
 import type { EngineContext } from "../lambda/engine-context";
 import { logger } from "../lambda/powertools";
 import { keys, type ServerItem, type ServerLaunchSettingsRecord } from "../stores/execution-items";
@@ -55,11 +56,12 @@ export async function applyLaunchSettings(
   const results = await mapLimit(servers, CONCURRENCY, (server) => applyServer(engine, plan, server));
 
   // A wave leaves PENDING once; a retried step (or a wave already further along) keeps its state.
-  await engine.executions.update(
+  const started = await engine.executions.update(
     keys.wave(executionId, wave),
     { status: "LAUNCHING", startedAt: now },
     { condition: "#status = :pending", names: { "#status": "status" }, values: { ":pending": "PENDING" } },
   );
+  if (started) await publishWaveStatus(engine, executionId, wave, now);
   const changed = results.filter((result) => result.changed).length;
   return {
     changed,

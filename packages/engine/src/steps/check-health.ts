@@ -11,6 +11,7 @@ import {
   judgeInstanceHealth,
   type LaunchSettings,
 } from "@drs-orchestrator/core";
+import { publishWaveStatus } from "../events/wave-status-event";
 import type { EngineContext } from "../lambda/engine-context";
 import { keys, type ServerItem } from "../stores/execution-items";
 import { aws, awsErrorName } from "./launch/aws-failures";
@@ -43,7 +44,7 @@ export async function checkHealth(input: WaveStepInput, engine: EngineContext): 
   const waveItem = await engine.executions.getWave(executionId, wave);
   if (!waveItem) throw new ExecutionNotFoundError(executionId, `wave ${wave}`);
   if (waveItem.status === "LAUNCHING") {
-    await engine.executions.update(
+    const checking = await engine.executions.update(
       keys.wave(executionId, wave),
       { status: "CHECKING_HEALTH" },
       {
@@ -52,6 +53,7 @@ export async function checkHealth(input: WaveStepInput, engine: EngineContext): 
         values: { ":launching": "LAUNCHING" },
       },
     );
+    if (checking) await publishWaveStatus(engine, executionId, wave, now);
   }
 
   const launched = (await engine.executions.servers(executionId, wave)).filter(

@@ -7,6 +7,7 @@ import {
   summarizeRecovery,
 } from "@drs-orchestrator/core";
 import { z } from "zod";
+import { publishExecutionStatus } from "../events/execution-status-event";
 import type { EngineContext } from "../lambda/engine-context";
 import { metrics } from "../lambda/powertools";
 import { releaseActiveRun } from "../start/active-run";
@@ -125,6 +126,7 @@ export async function finalizeExecution(
   );
   await releaseActiveRun(engine, meta.planId, executionId);
   if (ended) publishMetrics(summary);
+  if (ended) await publishExecutionStatus(engine, meta, endedAt, summary);
 
   return {
     status,

@@ -11,6 +11,7 @@ import {
   sourceServerSchema,
 } from "@drs-orchestrator/core";
 import { z } from "zod";
+import { publishExecutionStatus } from "../events/execution-status-event";
 import type { EngineContext } from "../lambda/engine-context";
 import { recoveryExecutionInputSchema } from "../start/execution-input";
 import {
@@ -127,6 +128,7 @@ export async function prepare(input: PrepareInput, engine: EngineContext): Promi
     if (!(error instanceof ServerConflictError)) await engine.locks.release(meta.executionId, serverIds);
     throw error;
   }
+  await publishExecutionStatus(engine, meta, input.startedAt);
   return { waveCount: meta.waveCount, serverCount: meta.serverCount, skippedCount: notReady.length };
 }
 
