@@ -87,6 +87,7 @@ describe("drs-orchestrator local up", () => {
       "POWERTOOLS_LOG_LEVEL",
       "POWERTOOLS_METRICS_DISABLED",
       "RECOVERY_STATE_MACHINE_ARN",
+      "START_RECOVERY_FUNCTION_ARN",
     ]);
     expect(env).toMatchObject({
       PLANS_TABLE: "drs-orchestrator-local-plans",

@@ -80,14 +80,15 @@ export const command = defineCommand({
           const schedule = describeSchedule(await syncPlanSchedule(app, parsePlan(document)));
           if (schedule) io.out(schedule);
         } catch (error) {
-          io.err(`could not sync the drill schedule of plan "${planId}": ${explain(error as Error)}`);
+          io.err(`plan "${planId}" is stored, but its drill schedule is not: ${explain(error as Error)}`);
           return 1;
         }
       }
       return 0;
     } finally {
       aws.dynamo.destroy();
-      for (const client of Object.values(app?.aws ?? {})) client.destroy();
+      // Schedules touch only EventBridge; the context's other clients never opened a connection.
+      app?.aws.events.destroy();
     }
   },
 });
