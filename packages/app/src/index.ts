@@ -1,3 +1,4 @@
+export * from "./infra";
 export * from "./local/deploy-local-app";
 export * from "./resources/app-names";
 export * from "./resources/functions";

@@ -1,0 +1,159 @@
+import type { TableSpec } from "../resources/tables";
+
+/** DRS operations the IAM builder knows how to scope (see DRS_ACTION_SCOPE). */
+export type DrsOperation =
+  | "DescribeSourceServers"
+  | "DescribeJobs"
+  | "DescribeJobLogItems"
+  | "DescribeRecoveryInstances"
+  | "GetLaunchConfiguration"
+  | "UpdateLaunchConfiguration"
+  | "StartRecovery"
+  | "TerminateRecoveryInstances";
+
+/** EC2 operations the IAM builder knows how to scope (see EC2_ACTION_SCOPE). */
+export type Ec2Operation =
+  | "DescribeInstances"
+  | "DescribeInstanceStatus"
+  | "DescribeLaunchTemplates"
+  | "DescribeLaunchTemplateVersions"
+  | "CreateLaunchTemplateVersion"
+  | "ModifyLaunchTemplate";
+
+export type SfnOperation = "StartExecution" | "DescribeExecution" | "SendTaskSuccess" | "SendTaskFailure";
+
+export type SsmOperation = "StartAutomationExecution" | "GetAutomationExecution" | "StopAutomationExecution";
+
+export type DynamoOperation =
+  | "GetItem"
+  | "PutItem"
+  | "UpdateItem"
+  | "DeleteItem"
+  | "Query"
+  | "Scan"
+  | "BatchGetItem"
+  | "BatchWriteItem";
+
+/**
+ * The AWS operations one function sends, by service. Its IAM policy grants exactly these, and
+ * test/infra reads the function's sources to check that this table and the code agree both ways.
+ */
+export interface FunctionAccess {
+  drs?: readonly DrsOperation[];
+  ec2?: readonly Ec2Operation[];
+  sfn?: readonly SfnOperation[];
+  /** PutEvents on the app's bus (outbound status events). */
+  events?: readonly "PutEvents"[];
+  /** Hooks: the Lambda functions and SSM automations a plan names, known only at run time. */
+  hooks?: { lambda?: readonly "InvokeFunction"[]; ssm?: readonly SsmOperation[] };
+  tables?: Partial<Record<TableSpec["name"], readonly DynamoOperation[]>>;
+}
+
+const WAVE_ITEMS = ["GetItem", "Query", "UpdateItem"] as const;
+const START = ["StartExecution", "DescribeExecution"] as const;
+const START_TABLES = { plans: ["GetItem"], executions: ["GetItem", "PutItem", "DeleteItem"] } as const;
+
+/** Per FunctionSpec name (resources/functions.ts): what its handler calls. */
+export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
+  "start-recovery": { sfn: START, tables: START_TABLES },
+  prepare: {
+    drs: ["DescribeSourceServers"],
+    events: ["PutEvents"],
+    tables: { plans: ["GetItem"], executions: ["GetItem", "PutItem", "UpdateItem", "BatchWriteItem"] },
+  },
+  "apply-launch-settings": {
+    drs: ["GetLaunchConfiguration", "UpdateLaunchConfiguration"],
+    ec2: ["DescribeLaunchTemplateVersions", "CreateLaunchTemplateVersion", "ModifyLaunchTemplate"],
+    events: ["PutEvents"],
+    tables: { plans: ["GetItem"], executions: WAVE_ITEMS },
+  },
+  "launch-batches": {
+    drs: ["DescribeJobs", "StartRecovery"],
+    tables: { executions: [...WAVE_ITEMS, "PutItem"] },
+  },
+  "await-launch-results": {
+    sfn: ["SendTaskSuccess"],
+    tables: { executions: [...WAVE_ITEMS, "BatchGetItem"] },
+  },
+  "reconcile-launches": {
+    drs: ["DescribeJobs", "DescribeJobLogItems", "DescribeRecoveryInstances"],
+    ec2: ["DescribeInstances"],
+    tables: { executions: WAVE_ITEMS },
+  },
+  "record-launch-result": {
+    drs: ["DescribeJobLogItems", "DescribeRecoveryInstances"],
+    ec2: ["DescribeInstances"],
+    sfn: ["SendTaskSuccess"],
+    tables: { executions: [...WAVE_ITEMS, "BatchGetItem"] },
+  },
+  "check-health": {
+    drs: ["DescribeJobLogItems", "DescribeRecoveryInstances"],
+    ec2: ["DescribeInstances", "DescribeInstanceStatus"],
+    events: ["PutEvents"],
+    tables: { plans: ["GetItem"], executions: WAVE_ITEMS },
+  },
+  "apply-failure-policy": {
+    events: ["PutEvents"],
+    tables: { executions: [...WAVE_ITEMS, "PutItem"] },
+  },
+  finalize: {
+    sfn: ["DescribeExecution"],
+    events: ["PutEvents"],
+    tables: { executions: [...WAVE_ITEMS, "PutItem", "DeleteItem"] },
+  },
+  "await-approval": {
+    sfn: ["SendTaskSuccess", "SendTaskFailure"],
+    events: ["PutEvents"],
+    tables: { plans: ["GetItem"], executions: [...WAVE_ITEMS, "PutItem"] },
+  },
+  "expire-approval": { tables: { executions: ["GetItem", "UpdateItem"] } },
+  "decide-approval": {
+    sfn: ["SendTaskSuccess", "SendTaskFailure"],
+    tables: { executions: ["GetItem", "UpdateItem"] },
+  },
+  "on-recovery-requested": { sfn: START, tables: START_TABLES },
+  "on-alarm-state-change": {
+    sfn: START,
+    tables: { plans: ["GetItem", "Scan"], executions: START_TABLES.executions },
+  },
+  "run-hooks": {
+    events: ["PutEvents"],
+    hooks: {
+      lambda: ["InvokeFunction"],
+      ssm: ["StartAutomationExecution", "GetAutomationExecution", "StopAutomationExecution"],
+    },
+    tables: { plans: ["GetItem"], executions: ["GetItem", "PutItem", "Query"] },
+  },
+  "start-drill-cleanup": { sfn: START, tables: { plans: ["GetItem"], executions: ["GetItem"] } },
+  "terminate-drill-instances": {
+    drs: ["DescribeJobs", "DescribeRecoveryInstances", "TerminateRecoveryInstances"],
+    sfn: ["DescribeExecution"],
+    tables: { executions: [...WAVE_ITEMS, "BatchGetItem"] },
+  },
+  "await-drill-termination": {
+    drs: ["DescribeJobs", "DescribeRecoveryInstances", "TerminateRecoveryInstances"],
+    sfn: ["DescribeExecution"],
+    tables: { executions: [...WAVE_ITEMS, "BatchGetItem"] },
+  },
+  "revert-launch-settings": {
+    drs: ["GetLaunchConfiguration", "UpdateLaunchConfiguration"],
+    ec2: ["DescribeLaunchTemplates", "ModifyLaunchTemplate"],
+    sfn: ["DescribeExecution"],
+    tables: { executions: WAVE_ITEMS },
+  },
+  "complete-drill-cleanup": {
+    events: ["PutEvents"],
+    tables: { executions: WAVE_ITEMS },
+  },
+};
+
+/** The access of a function, or an error naming the table to extend. */
+export function functionAccess(functionName: string): FunctionAccess {
+  const access = FUNCTION_ACCESS[functionName];
+  if (!access) {
+    throw new Error(
+      `function "${functionName}" has no entry in FUNCTION_ACCESS (packages/app/src/infra/function-access.ts): list the AWS operations it calls`,
+    );
+  }
+  return access;
+}

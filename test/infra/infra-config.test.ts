@@ -1,0 +1,81 @@
+import { functionEnvironment, mcpEndpointPlan, parseInfraConfig } from "@drs-orchestrator/app";
+import { InvalidInputError } from "@drs-orchestrator/core";
+import { parseEngineConfig } from "@drs-orchestrator/engine";
+import { describe, expect, it } from "vitest";
+
+const names = {
+  plansTable: "drs-orchestrator-test-plans",
+  executionsTable: "drs-orchestrator-test-executions",
+  recoveryStateMachineArn:
+    "arn:aws:states:us-west-2:111122223333:stateMachine:drs-orchestrator-test-recovery",
+  eventBusName: "drs-orchestrator-test",
+};
+
+describe("stage config", () => {
+  it("defaults every field when a stage has no config file", () => {
+    const config = parseInfraConfig(undefined, "stacks/stages/dev.json");
+    expect(config).toMatchObject({
+      alertEmails: [],
+      logRetention: "1 month",
+      mcp: { auth: "iam" },
+      plans: [],
+    });
+  });
+
+  it("names each bad field and what it expects", () => {
+    let error: unknown;
+    try {
+      parseInfraConfig(
+        { alertEmails: ["ops"], mcp: { auth: "jwt", issuer: "not a url", audiences: [] }, timings: {} },
+        "stacks/stages/prod.json",
+      );
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidInputError);
+    const message = (error as Error).message;
+    expect(message).toContain("stage config stacks/stages/prod.json");
+    expect(message).toMatch(/alertEmails\.0: expected an email address/);
+    expect(message).toMatch(/mcp\.issuer: expected the issuer URL/);
+    expect(message).toMatch(/mcp\.audiences: name at least one audience/);
+    expect(message).toMatch(/unknown field\(s\) timings/);
+  });
+
+  it("gives the functions an environment the engine accepts, with the stage's quotas", () => {
+    const config = parseInfraConfig(
+      { drsQuotas: { maxServersPerJob: 50 }, healthCheckTimeoutSeconds: 600 },
+      "x",
+    );
+    const engine = parseEngineConfig(functionEnvironment(config, names));
+    expect(engine).toMatchObject({
+      plansTable: names.plansTable,
+      executionsTable: names.executionsTable,
+      recoveryStateMachineArn: names.recoveryStateMachineArn,
+      eventBusName: names.eventBusName,
+      healthCheckTimeoutSeconds: 600,
+    });
+    expect(engine.quotas.maxServersPerJob).toBe(50);
+  });
+
+  it("leaves the engine's defaults in force where the stage sets nothing", () => {
+    const environment = functionEnvironment(parseInfraConfig({}, "x"), names);
+    expect(
+      Object.keys(environment).filter((key) => key.startsWith("DRS_") || key.startsWith("HEALTH")),
+    ).toEqual([]);
+  });
+
+  it("chooses the MCP endpoint by the config's auth", () => {
+    expect(mcpEndpointPlan({ auth: "iam" })).toEqual({ kind: "function-url", authorization: "iam" });
+    expect(
+      mcpEndpointPlan({ auth: "jwt", issuer: "https://login.example.com/", audiences: ["mcp"] }),
+    ).toEqual({
+      kind: "http-api",
+      route: "ANY /mcp",
+      authorizer: { kind: "jwt", issuer: "https://login.example.com/", audiences: ["mcp"] },
+    });
+    expect(mcpEndpointPlan({ auth: "cognito" })).toMatchObject({
+      kind: "http-api",
+      authorizer: { kind: "cognito" },
+    });
+  });
+});
