@@ -172,3 +172,20 @@ export class ExecutionNotFoundError extends Error {
     );
   }
 }
+
+/** EventBridge refused an outbound event for a reason another try does not fix (no such bus, no permission). */
+export class OutboundEventRejectedError extends Error {
+  override readonly name = "OutboundEventRejectedError";
+  constructor(
+    readonly detailType: string,
+    readonly eventBusName: string,
+    readonly errorCode: string,
+    errorMessage?: string,
+  ) {
+    super(
+      `EventBridge refused the "${detailType}" event on bus ${eventBusName}: ${errorCode}${
+        errorMessage ? ` (${errorMessage})` : ""
+      } — check EVENT_BUS_NAME and that the function may call events:PutEvents on that bus`,
+    );
+  }
+}

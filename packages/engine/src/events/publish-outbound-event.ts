@@ -4,11 +4,15 @@ import {
   OUTBOUND_EVENT_SOURCE,
   type OutboundDetail,
   type OutboundDetailType,
+  OutboundEventRejectedError,
   outboundDetailSchemas,
   TransientAwsError,
 } from "@drs-orchestrator/core";
 import type { EngineContext } from "../lambda/engine-context";
 import { aws } from "../steps/launch/aws-failures";
+
+/** Per-entry PutEvents failures that a later try may not meet. */
+const TRANSIENT_ENTRY_ERRORS = new Set(["ThrottlingException", "InternalFailure", "InternalException"]);
 
 /**
  * Puts one outbound event on the app's bus (`engine.config.eventBusName`), stamped with the
@@ -16,8 +20,9 @@ import { aws } from "../steps/launch/aws-failures";
  * subscriber never receives an event that breaks the contract.
  *
  * @throws InvalidInputError when the detail does not match its schema (nothing is sent)
- * @throws TransientAwsError when EventBridge rejects the entry (FailedEntryCount) or keeps
- *   throttling; the workflow retries the step
+ * @throws TransientAwsError when EventBridge keeps throttling or failing (the workflow retries the step)
+ * @throws OutboundEventRejectedError when EventBridge refuses the entry (FailedEntryCount) for a
+ *   reason a retry does not fix, such as a bus that does not exist
  */
 export async function publishOutboundEvent<T extends OutboundDetailType>(
   engine: EngineContext,
@@ -48,11 +53,14 @@ export async function publishOutboundEvent<T extends OutboundDetailType>(
     ),
   );
   if ((response.FailedEntryCount ?? 0) > 0) {
-    const entry = response.Entries?.[0];
-    throw new TransientAwsError(
-      `EventBridge did not accept the "${detailType}" event on bus ${engine.config.eventBusName}: ${
-        entry?.ErrorCode ?? "unknown error"
-      }${entry?.ErrorMessage ? ` (${entry.ErrorMessage})` : ""}`,
-    );
+    const code = response.Entries?.[0]?.ErrorCode ?? "UnknownError";
+    const message = response.Entries?.[0]?.ErrorMessage;
+    const bus = engine.config.eventBusName;
+    if (TRANSIENT_ENTRY_ERRORS.has(code)) {
+      throw new TransientAwsError(
+        `EventBridge did not take the "${detailType}" event on bus ${bus} this time: ${code}${message ? ` (${message})` : ""}`,
+      );
+    }
+    throw new OutboundEventRejectedError(detailType, bus, code, message);
   }
 }
