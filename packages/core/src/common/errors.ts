@@ -189,3 +189,38 @@ export class OutboundEventRejectedError extends Error {
     );
   }
 }
+
+/** A hook's arguments use a placeholder that is not known where the hook runs. */
+export class HookTemplateError extends Error {
+  override readonly name = "HookTemplateError";
+  constructor(
+    /** Each unknown placeholder with where it is, e.g. `{ name: "wav", path: "arguments.text" }`. */
+    readonly unknown: readonly { name: string; path: string }[],
+    /** The names that are known, so the message can say what to use instead. */
+    readonly known: readonly string[],
+  ) {
+    super(
+      `unknown placeholder ${unknown.map((u) => `{{${u.name}}} at ${u.path}`).join(", ")}; use one of ${known
+        .map((name) => `{{${name}}}`)
+        .join(", ")}`,
+    );
+  }
+}
+
+/** A hook names something the environment does not configure, e.g. an MCP server missing from HOOK_MCP_SERVERS. */
+export class HookConfigurationError extends Error {
+  override readonly name = "HookConfigurationError";
+}
+
+/** A hook with `onFailure: abort` failed after its retries; the workflow ends the recovery. */
+export class HookFailedError extends Error {
+  override readonly name = "HookFailedError";
+  constructor(
+    /** Where the hook is in the plan, e.g. `hooks.afterWave[0]` (wave 2). */
+    readonly hook: string,
+    readonly attempts: number,
+    readonly lastError: string,
+  ) {
+    super(`hook ${hook} failed after ${attempts} attempt(s): ${lastError}`);
+  }
+}

@@ -1,3 +1,4 @@
+import { type HookRecord, orderHookRecords } from "../hooks/hook-record";
 import type { RecoveryMode } from "../plan/plan-schema";
 import type {
   ExecutionRecord,
@@ -112,6 +113,8 @@ export interface RecoverySummary {
   waves: WaveSummary[];
   servers: ServerTimeline[];
   skipped: { sourceServerId: string; reason: string }[];
+  /** Every hook that ran, in the order it ran, with its attempts and result. */
+  hooks: HookRecord[];
 }
 
 const LAUNCHED: ReadonlySet<ServerRecordStatus> = new Set(["LAUNCHED", "HEALTHY", "UNHEALTHY"]);
@@ -204,6 +207,7 @@ export function summarizeRecovery(input: {
   outcome: RecoveryOutcome;
   waves: readonly WaveRecord[];
   servers: readonly ServerRecord[];
+  hooks?: readonly HookRecord[];
 }): RecoverySummary {
   const { execution, outcome } = input;
   const servers = [...input.servers].sort(
@@ -256,5 +260,6 @@ export function summarizeRecovery(input: {
     waves,
     servers: servers.map(serverTimeline),
     skipped: execution.skipped.map((s) => ({ ...s })),
+    hooks: orderHookRecords(input.hooks ?? []).map((hook) => ({ ...hook, attemptLog: [...hook.attemptLog] })),
   };
 }

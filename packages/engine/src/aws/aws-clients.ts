@@ -1,8 +1,12 @@
+import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
 import { DrsClient } from "@aws-sdk/client-drs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SFNClient } from "@aws-sdk/client-sfn";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 /**
@@ -16,6 +20,10 @@ export interface AwsClients {
   ec2: EC2Client;
   sfn: SFNClient;
   events: EventBridgeClient;
+  lambda: LambdaClient;
+  ssm: SSMClient;
+  /** Powertools Parameters over Secrets Manager: hook credentials, cached per value's maxAge. */
+  secrets: SecretsProvider;
 }
 
 export function createAwsClients(): AwsClients {
@@ -28,5 +36,8 @@ export function createAwsClients(): AwsClients {
     ec2: new EC2Client(config),
     sfn: new SFNClient(config),
     events: new EventBridgeClient(config),
+    lambda: new LambdaClient(config),
+    ssm: new SSMClient(config),
+    secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(config) }),
   };
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_LAUNCH_QUOTAS, type LaunchQuotas } from "@drs-orchestrator/core";
 import { z } from "zod";
+import { hookMcpServersEnv, type McpServerConfigs } from "../hooks/mcp-server-config";
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -18,6 +19,8 @@ const engineEnvSchema = z.object({
   DRS_MAX_SERVERS_IN_ACTIVE_JOBS: positiveInt.default(DEFAULT_LAUNCH_QUOTAS.maxServersInActiveJobs),
   /** Simulated-or-real seconds a wave waits for EC2 status checks before its servers count as unhealthy. */
   HEALTH_CHECK_TIMEOUT_SECONDS: positiveInt.default(900),
+  /** MCP servers hooks may call, by name: JSON `{ "<name>": { "url": "...", "tokenSecret": "<secret name or ARN>" } }`. */
+  HOOK_MCP_SERVERS: hookMcpServersEnv.default({}),
   /** The start-recovery function, which a plan's drill schedule rule targets; only `plan apply` needs it. */
   START_RECOVERY_FUNCTION_ARN: z.string().min(1).optional(),
 });
@@ -29,6 +32,8 @@ export interface EngineConfig {
   eventBusName: string;
   quotas: LaunchQuotas;
   healthCheckTimeoutSeconds: number;
+  /** The MCP servers hooks may call, by the name a plan's `mcp.server` uses. */
+  mcpServers: McpServerConfigs;
   startRecoveryFunctionArn?: string;
 }
 
@@ -54,6 +59,7 @@ export function parseEngineConfig(env: NodeJS.ProcessEnv): EngineConfig {
       maxServersInActiveJobs: e.DRS_MAX_SERVERS_IN_ACTIVE_JOBS,
     },
     healthCheckTimeoutSeconds: e.HEALTH_CHECK_TIMEOUT_SECONDS,
+    mcpServers: e.HOOK_MCP_SERVERS,
     ...(e.START_RECOVERY_FUNCTION_ARN !== undefined && {
       startRecoveryFunctionArn: e.START_RECOVERY_FUNCTION_ARN,
     }),

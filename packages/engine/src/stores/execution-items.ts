@@ -1,4 +1,4 @@
-import type { FailureAction, LaunchAttemptRecord, RecoveryMode } from "@drs-orchestrator/core";
+import type { FailureAction, HookRecord, LaunchAttemptRecord, RecoveryMode } from "@drs-orchestrator/core";
 
 /**
  * The items that make up one execution's state. Many small items (one per wave, batch, server),
@@ -145,11 +145,16 @@ export const keys = {
   }),
   job: (jobId: string) => ({ pk: `JOB#${jobId}`, sk: "JOB" }),
   lock: (sourceServerId: string) => ({ pk: `LOCK#${sourceServerId}`, sk: "LOCK" }),
+  hook: (executionId: string, phase: string, wave: number | undefined, index: number) => ({
+    pk: `EXEC#${executionId}`,
+    sk: `HOOK#${phase}#${pad(wave ?? 0)}#${pad(index, 2)}`,
+  }),
   prefixes: {
     wave: "WAVE#",
     batches: (wave: number) => `BATCH#${pad(wave)}#`,
     servers: (wave: number) => `SERVER#${pad(wave)}#`,
     allServers: "SERVER#",
+    hooks: "HOOK#",
   },
 };
 
@@ -175,4 +180,9 @@ export interface WavePolicyDecision {
   reason: string;
   failedServers: number;
   decidedAt: string;
+}
+
+/** How one hook ran for one phase (and wave): written once, when the hook has finished. */
+export interface HookItem extends HookRecord {
+  executionId: string;
 }

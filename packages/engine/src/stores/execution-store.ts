@@ -11,6 +11,7 @@ import {
 import {
   type BatchItem,
   type ExecutionMeta,
+  type HookItem,
   type JobItem,
   keys,
   type ServerItem,
@@ -51,6 +52,11 @@ export class ExecutionStore {
 
   async batches(executionId: string, wave: number): Promise<BatchItem[]> {
     return this.queryPrefix<BatchItem>(executionId, keys.prefixes.batches(wave));
+  }
+
+  /** Every hook that ran for the execution (beforeRecovery … afterRecovery, each wave's). */
+  async hooks(executionId: string): Promise<HookItem[]> {
+    return this.queryPrefix<HookItem>(executionId, keys.prefixes.hooks);
   }
 
   async getJob(jobId: string): Promise<JobItem | undefined> {
