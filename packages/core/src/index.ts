@@ -1,3 +1,5 @@
+export * from "./cleanup/drill-instances";
+export * from "./cleanup/settings-revert";
 export * from "./common/duration";
 export * from "./common/errors";
 export * from "./events/alarm-state-change";
@@ -25,6 +27,7 @@ export * from "./planning/wave-planner";
 export * from "./policy/failure-policy";
 export * from "./policy/health-verdict";
 export * from "./readiness/readiness";
+export * from "./report/drill-cleanup-summary";
 export * from "./report/recovery-metrics";
 export * from "./report/recovery-summary";
 export * from "./report/report-records";

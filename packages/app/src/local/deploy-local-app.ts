@@ -8,6 +8,10 @@ import {
 import { CreateStateMachineCommand, SFNClient } from "@aws-sdk/client-sfn";
 import type { LambdaHandler, LocalAws } from "@drs-orchestrator/local";
 import {
+  type DrillCleanupFunctionArns,
+  drillCleanupWorkflow,
+} from "../../../../workflows/drill-cleanup-workflow";
+import {
   DEFAULT_RECOVERY_TIMING,
   type RecoveryFunctionArns,
   type RecoveryWorkflowTiming,
@@ -114,9 +118,12 @@ export async function deployLocalApp(
   const machineName = resourceName(stage, "recovery");
   const recoveryStateMachineArn = stateMachineArn(region, accountId, machineName);
   environment.RECOVERY_STATE_MACHINE_ARN = recoveryStateMachineArn;
+  const cleanupMachineName = resourceName(stage, "drill-cleanup");
+  environment.CLEANUP_STATE_MACHINE_ARN = stateMachineArn(region, accountId, cleanupMachineName);
 
   const functionNames: Record<string, string> = {};
   const stepArns: Partial<RecoveryFunctionArns> = {};
+  const cleanupStepArns: Partial<DrillCleanupFunctionArns> = {};
   for (const spec of FUNCTIONS) {
     const name = resourceName(stage, spec.name);
     const module = (await import(new URL(spec.module, repositoryRoot).href)) as {
@@ -131,6 +138,7 @@ export async function deployLocalApp(
     });
     functionNames[spec.name] = name;
     if (spec.step) stepArns[spec.step] = lambdaArn(region, accountId, name);
+    if (spec.cleanupStep) cleanupStepArns[spec.cleanupStep] = lambdaArn(region, accountId, name);
   }
 
   const sfn = new SFNClient(clientConfig);
@@ -142,6 +150,14 @@ export async function deployLocalApp(
       definition: JSON.stringify(
         recoveryWorkflow(stepArns as RecoveryFunctionArns, { ...DEFAULT_RECOVERY_TIMING, ...options.timing }),
       ),
+    }),
+  );
+  await sfn.send(
+    new CreateStateMachineCommand({
+      name: cleanupMachineName,
+      type: "STANDARD",
+      roleArn: `arn:aws:iam::${accountId}:role/${cleanupMachineName}`,
+      definition: JSON.stringify(drillCleanupWorkflow(cleanupStepArns as DrillCleanupFunctionArns)),
     }),
   );
   sfn.destroy();

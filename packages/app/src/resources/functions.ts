@@ -1,3 +1,4 @@
+import type { DrillCleanupFunctionArns } from "../../../../workflows/drill-cleanup-workflow";
 import type { RecoveryFunctionArns } from "../../../../workflows/recovery-workflow";
 
 /** One Lambda function of the app: its handler module under functions/ and its sizing. */
@@ -10,6 +11,8 @@ export interface FunctionSpec {
   memoryMb: number;
   /** The recovery workflow step this function implements, if any. */
   step?: keyof RecoveryFunctionArns;
+  /** The drill cleanup workflow step this function implements, if any. */
+  cleanupStep?: keyof DrillCleanupFunctionArns;
 }
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
@@ -81,5 +84,39 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     module: "functions/on-alarm-state-change.ts",
     timeoutSeconds: 60,
     memoryMb: 256,
+  },
+  {
+    name: "start-drill-cleanup",
+    module: "functions/start-drill-cleanup.ts",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  {
+    name: "terminate-drill-instances",
+    module: "functions/terminate-drill-instances.ts",
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    cleanupStep: "terminateDrillInstances",
+  },
+  {
+    name: "await-drill-termination",
+    module: "functions/await-drill-termination.ts",
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    cleanupStep: "awaitDrillTermination",
+  },
+  {
+    name: "revert-launch-settings",
+    module: "functions/revert-launch-settings.ts",
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    cleanupStep: "revertLaunchSettings",
+  },
+  {
+    name: "complete-drill-cleanup",
+    module: "functions/complete-drill-cleanup.ts",
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    cleanupStep: "completeDrillCleanup",
   },
 ];

@@ -44,4 +44,20 @@ export const RULES: readonly RuleSpec[] = [
     },
     targetFunction: "on-alarm-state-change",
   },
+  {
+    name: "drill-ended",
+    description:
+      "Drills that end FAILED, ABORTED or TIMED_OUT are cleaned up; SUCCEEDED ones after drill.cleanupAfter",
+    bus: "default",
+    eventPattern: {
+      source: ["aws.states"],
+      "detail-type": ["Step Functions Execution Status Change"],
+      detail: {
+        status: ["SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT"],
+        // The recovery state machine of any stage; the function checks it is its own stage's.
+        stateMachineArn: [{ wildcard: "arn:aws:states:*:*:stateMachine:drs-orchestrator-*-recovery" }],
+      },
+    },
+    targetFunction: "start-drill-cleanup",
+  },
 ];

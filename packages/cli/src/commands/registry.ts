@@ -32,4 +32,5 @@ export const commands: readonly CommandEntry[] = [
     summary: "run a drill on the local runtime and show it live",
     load: () => import("./demo"),
   },
+  { name: "recover cleanup", summary: "clean up after a drill", load: () => import("./recover-cleanup") },
 ];

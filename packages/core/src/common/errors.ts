@@ -224,3 +224,29 @@ export class HookFailedError extends Error {
     super(`hook ${hook} failed after ${attempts} attempt(s): ${lastError}`);
   }
 }
+
+/** A drill cleanup was asked for an execution it must not touch: a real recovery, or a drill still running. */
+export class DrillCleanupRefusedError extends Error {
+  override readonly name = "DrillCleanupRefusedError";
+  constructor(
+    readonly executionId: string,
+    readonly reason: string,
+  ) {
+    super(`execution ${executionId} cannot be cleaned up: ${reason}`);
+  }
+}
+
+/** The drill's recovery instances were still not terminated when the cleanup's time ran out. */
+export class DrillCleanupTimeoutError extends Error {
+  override readonly name = "DrillCleanupTimeoutError";
+  constructor(
+    readonly executionId: string,
+    readonly waitedSeconds: number,
+    readonly pending: string,
+  ) {
+    super(
+      `drill cleanup of ${executionId} gave up after ${waitedSeconds} s waiting for ${pending}; ` +
+        "check the DRS jobs, then run `drs-orchestrator recover cleanup` again",
+    );
+  }
+}

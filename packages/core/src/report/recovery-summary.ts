@@ -1,5 +1,6 @@
 import { type HookRecord, orderHookRecords } from "../hooks/hook-record";
 import type { RecoveryMode } from "../plan/plan-schema";
+import type { DrillCleanupSummary } from "./drill-cleanup-summary";
 import type {
   ExecutionRecord,
   LaunchAttemptRecord,
@@ -115,6 +116,8 @@ export interface RecoverySummary {
   skipped: { sourceServerId: string; reason: string }[];
   /** Every hook that ran, in the order it ran, with its attempts and result. */
   hooks: HookRecord[];
+  /** A drill's cleanup, once one ran (it runs after the execution ended): `summarizeDrillCleanup`. */
+  cleanup?: DrillCleanupSummary;
 }
 
 const LAUNCHED: ReadonlySet<ServerRecordStatus> = new Set(["LAUNCHED", "HEALTHY", "UNHEALTHY"]);

@@ -19,6 +19,8 @@ const engineEnvSchema = z.object({
   DRS_MAX_SERVERS_IN_ACTIVE_JOBS: positiveInt.default(DEFAULT_LAUNCH_QUOTAS.maxServersInActiveJobs),
   /** Simulated-or-real seconds a wave waits for EC2 status checks before its servers count as unhealthy. */
   HEALTH_CHECK_TIMEOUT_SECONDS: positiveInt.default(900),
+  /** The drill cleanup state machine; only starting a cleanup needs it. */
+  CLEANUP_STATE_MACHINE_ARN: z.string().min(1).optional(),
   /** MCP servers hooks may call, by name: JSON `{ "<name>": { "url": "...", "tokenSecret": "<secret name or ARN>" } }`. */
   HOOK_MCP_SERVERS: hookMcpServersEnv.default({}),
   /** The start-recovery function, which a plan's drill schedule rule targets; only `plan apply` needs it. */
@@ -32,6 +34,7 @@ export interface EngineConfig {
   eventBusName: string;
   quotas: LaunchQuotas;
   healthCheckTimeoutSeconds: number;
+  cleanupStateMachineArn?: string;
   /** The MCP servers hooks may call, by the name a plan's `mcp.server` uses. */
   mcpServers: McpServerConfigs;
   startRecoveryFunctionArn?: string;
@@ -59,6 +62,7 @@ export function parseEngineConfig(env: NodeJS.ProcessEnv): EngineConfig {
       maxServersInActiveJobs: e.DRS_MAX_SERVERS_IN_ACTIVE_JOBS,
     },
     healthCheckTimeoutSeconds: e.HEALTH_CHECK_TIMEOUT_SECONDS,
+    ...(e.CLEANUP_STATE_MACHINE_ARN !== undefined && { cleanupStateMachineArn: e.CLEANUP_STATE_MACHINE_ARN }),
     mcpServers: e.HOOK_MCP_SERVERS,
     ...(e.START_RECOVERY_FUNCTION_ARN !== undefined && {
       startRecoveryFunctionArn: e.START_RECOVERY_FUNCTION_ARN,

@@ -1,4 +1,11 @@
-import type { FailureAction, HookRecord, LaunchAttemptRecord, RecoveryMode } from "@drs-orchestrator/core";
+import type {
+  DrillCleanupRecord,
+  DrillCleanupServerRecord,
+  FailureAction,
+  HookRecord,
+  LaunchAttemptRecord,
+  RecoveryMode,
+} from "@drs-orchestrator/core";
 
 /**
  * The items that make up one execution's state. Many small items (one per wave, batch, server),
@@ -145,6 +152,11 @@ export const keys = {
   }),
   job: (jobId: string) => ({ pk: `JOB#${jobId}`, sk: "JOB" }),
   lock: (sourceServerId: string) => ({ pk: `LOCK#${sourceServerId}`, sk: "LOCK" }),
+  drillCleanup: (executionId: string) => ({ pk: `EXEC#${executionId}`, sk: "CLEANUP" }),
+  drillCleanupServer: (executionId: string, sourceServerId: string) => ({
+    pk: `EXEC#${executionId}`,
+    sk: `CLEANUP#${sourceServerId}`,
+  }),
   hook: (executionId: string, phase: string, wave: number | undefined, index: number) => ({
     pk: `EXEC#${executionId}`,
     sk: `HOOK#${phase}#${pad(wave ?? 0)}#${pad(index, 2)}`,
@@ -154,6 +166,7 @@ export const keys = {
     batches: (wave: number) => `BATCH#${pad(wave)}#`,
     servers: (wave: number) => `SERVER#${pad(wave)}#`,
     allServers: "SERVER#",
+    drillCleanupServers: "CLEANUP#",
     hooks: "HOOK#",
   },
 };
@@ -184,5 +197,18 @@ export interface WavePolicyDecision {
 
 /** How one hook ran for one phase (and wave): written once, when the hook has finished. */
 export interface HookItem extends HookRecord {
+  executionId: string;
+}
+
+/**
+ * The drill cleanup of an execution (one item; a later cleanup run of the same execution updates
+ * it). What happened to each server is on its own DrillCleanupServerItem.
+ */
+export interface DrillCleanupItem extends DrillCleanupRecord {
+  executionId: string;
+}
+
+/** What the drill cleanup did to one server: its recovery instance terminated, its settings put back. */
+export interface DrillCleanupServerItem extends DrillCleanupServerRecord {
   executionId: string;
 }

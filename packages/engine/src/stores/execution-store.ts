@@ -10,6 +10,8 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import {
   type BatchItem,
+  type DrillCleanupItem,
+  type DrillCleanupServerItem,
   type ExecutionMeta,
   type HookItem,
   type JobItem,
@@ -57,6 +59,14 @@ export class ExecutionStore {
   /** Every hook that ran for the execution (beforeRecovery … afterRecovery, each wave's). */
   async hooks(executionId: string): Promise<HookItem[]> {
     return this.queryPrefix<HookItem>(executionId, keys.prefixes.hooks);
+  }
+
+  async getDrillCleanup(executionId: string): Promise<DrillCleanupItem | undefined> {
+    return this.get<DrillCleanupItem>(keys.drillCleanup(executionId));
+  }
+
+  async drillCleanupServers(executionId: string): Promise<DrillCleanupServerItem[]> {
+    return this.queryPrefix<DrillCleanupServerItem>(executionId, keys.prefixes.drillCleanupServers);
   }
 
   async getJob(jobId: string): Promise<JobItem | undefined> {

@@ -1,0 +1,79 @@
+import { formatDuration } from "@drs-orchestrator/core";
+import { z } from "zod";
+import type { EngineContext } from "../lambda/engine-context";
+import { logger } from "../lambda/powertools";
+import { type StartDrillCleanupResult, startDrillCleanup } from "./start-drill-cleanup";
+
+/**
+ * `Step Functions Execution Status Change` (source aws.states, on the default bus), the fields the
+ * automatic cleanup reads. The execution name is the execution ID.
+ */
+export const executionStatusChangeSchema = z.object({
+  source: z.literal("aws.states"),
+  "detail-type": z.literal("Step Functions Execution Status Change"),
+  detail: z.object({
+    executionArn: z.string().min(1),
+    stateMachineArn: z.string().min(1),
+    name: z.string().min(1),
+    status: z.string().min(1),
+  }),
+});
+export type ExecutionStatusChange = z.output<typeof executionStatusChangeSchema>;
+
+/** A drill that ended any other way than SUCCEEDED left instances behind that nobody will look at. */
+const FAILED_STATUSES = new Set(["FAILED", "ABORTED", "TIMED_OUT"]);
+
+export type DrillEndedCleanup =
+  | { started: true; cleanup: StartDrillCleanupResult; reason: string }
+  | { started: false; reason: string };
+
+/**
+ * The automatic cleanup when a recovery execution ends: a drill that FAILED, was ABORTED or
+ * TIMED_OUT is cleaned up at once; a drill that SUCCEEDED after its plan's `drill.cleanupAfter`
+ * (nothing when the plan has none). Real recoveries, other state machines' executions and
+ * executions that never wrote META (nothing was launched) are ignored.
+ */
+export async function cleanupAfterDrillEnded(
+  event: ExecutionStatusChange,
+  engine: EngineContext,
+): Promise<DrillEndedCleanup> {
+  const { stateMachineArn, name: executionId, status } = event.detail;
+  const ignore = (reason: string): DrillEndedCleanup => {
+    logger.info(`no drill cleanup: ${reason}`, { executionId, status });
+    return { started: false, reason };
+  };
+  if (stateMachineArn !== engine.config.recoveryStateMachineArn) {
+    return ignore(`${stateMachineArn} is not the recovery state machine`);
+  }
+  const meta = await engine.executions.getMeta(executionId);
+  if (!meta) return ignore("the execution ended before it recorded anything, so it launched nothing");
+  if (meta.mode !== "DRILL") return ignore(`it is a ${meta.mode} execution`);
+
+  if (FAILED_STATUSES.has(status)) {
+    const cleanup = await startDrillCleanup({ executionId }, engine);
+    return { started: true, cleanup, reason: `the drill ended ${status}` };
+  }
+  if (status !== "SUCCEEDED") return ignore(`the execution is ${status}`);
+  const { plan } = await engine.plans.get(meta.planId, meta.planVersion);
+  const delaySeconds = plan.drill?.cleanupAfter;
+  if (delaySeconds === undefined) return ignore(`plan ${meta.planId} sets no drill.cleanupAfter`);
+  const cleanup = await startDrillCleanup({ executionId, delaySeconds }, engine);
+  return {
+    started: true,
+    cleanup,
+    reason: `the drill succeeded; plan ${meta.planId} cleans up ${formatDuration(delaySeconds)} after`,
+  };
+}
+
+/**
+ * The start-drill-cleanup function's input: a status-change event from the rule, or a request
+ * `{ executionId, delaySeconds? }` from any other entry point (CLI, MCP).
+ */
+export async function handleDrillCleanupStart(
+  input: unknown,
+  engine: EngineContext,
+): Promise<DrillEndedCleanup | StartDrillCleanupResult> {
+  const event = executionStatusChangeSchema.safeParse(input);
+  if (event.success) return cleanupAfterDrillEnded(event.data, engine);
+  return startDrillCleanup(input, engine);
+}

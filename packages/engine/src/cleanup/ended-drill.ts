@@ -1,0 +1,61 @@
+import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
+import { DrillCleanupRefusedError, ExecutionNotFoundError } from "@drs-orchestrator/core";
+import type { EngineContext } from "../lambda/engine-context";
+import { executionArnOf } from "../start/execution-name";
+import type { ExecutionMeta } from "../stores/execution-items";
+
+/**
+ * The execution's META when it is a drill that has ended: a real recovery's instances are the
+ * production, and a drill still running would launch what a cleanup terminates. A drill whose
+ * workflow was stopped ends without finalizing, so Step Functions, not META, says whether it runs.
+ * @throws ExecutionNotFoundError when the execution never wrote META
+ * @throws DrillCleanupRefusedError for a RECOVERY execution or a drill still running
+ */
+export async function requireEndedDrill(engine: EngineContext, executionId: string): Promise<ExecutionMeta> {
+  const meta = await engine.executions.getMeta(executionId);
+  // Before Prepare writes META only Step Functions knows the execution; a stopped one never finalizes.
+  if (
+    (meta === undefined || meta.status === "RUNNING") &&
+    (await workflowStatus(engine, executionId)) === "RUNNING"
+  ) {
+    throw new DrillCleanupRefusedError(
+      executionId,
+      `the ${meta?.mode === "RECOVERY" ? "recovery" : "drill"} is still running; wait for it to end (or stop it) before cleaning up`,
+    );
+  }
+  return drillMeta(executionId, meta);
+}
+
+/**
+ * The execution's META when it is a drill.
+ * @throws ExecutionNotFoundError when the execution never wrote META
+ * @throws DrillCleanupRefusedError for a RECOVERY execution
+ */
+export async function requireDrill(engine: EngineContext, executionId: string): Promise<ExecutionMeta> {
+  return drillMeta(executionId, await engine.executions.getMeta(executionId));
+}
+
+function drillMeta(executionId: string, meta: ExecutionMeta | undefined): ExecutionMeta {
+  if (!meta) throw new ExecutionNotFoundError(executionId, "META");
+  if (meta.mode !== "DRILL") {
+    throw new DrillCleanupRefusedError(
+      executionId,
+      `it is a ${meta.mode} execution; only a drill's instances and settings are cleaned up`,
+    );
+  }
+  return meta;
+}
+
+async function workflowStatus(engine: EngineContext, executionId: string): Promise<string | undefined> {
+  try {
+    const execution = await engine.aws.sfn.send(
+      new DescribeExecutionCommand({
+        executionArn: executionArnOf(engine.config.recoveryStateMachineArn, executionId),
+      }),
+    );
+    return execution.status;
+  } catch (error) {
+    if ((error as Error).name === "ExecutionDoesNotExist") return undefined;
+    throw error;
+  }
+}
