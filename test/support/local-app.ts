@@ -43,6 +43,12 @@ export const FAST_DRS_TIMINGS = {
   jitter: 0.5,
 } as const;
 
+/**
+ * Simulated seconds per real second. Lambda timeouts run on the real clock, so a high speed only
+ * stretches the simulated time a step's computing takes, which no timeout of the workflow is near.
+ */
+export const DRILL_SPEED = 1000;
+
 /** EC2 status checks take 150 s after boot on the emulator; polling every 10 s ends a wave soon after. */
 export const FAST_HEALTH_POLL_SECONDS = 10;
 
@@ -121,7 +127,7 @@ export async function startDeployedApp(options: DeployedAppOptions = {}): Promis
   const { app: appOptions, ...localOptions } = options;
   const local = await startLocalAws({
     fleet: await exampleFleet(),
-    speed: 100,
+    speed: DRILL_SPEED,
     timings: FAST_DRS_TIMINGS,
     ...localOptions,
   });

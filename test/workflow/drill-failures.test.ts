@@ -67,7 +67,6 @@ describe("failed launches under the failure policy", () => {
     failing.retry = ids.retry.slice(2, 3);
     env = await startDeployedApp({
       fleet,
-      speed: 400,
       faults: { failLaunch: { sourceServerIds: Object.values(failing).flat() } },
     });
 
@@ -202,7 +201,7 @@ describe("a relaunch that succeeds", () => {
   beforeAll(async () => {
     const fleet = await exampleFleet();
     ids = pickServers(fleet, { app: "estate", tier: "api-core" }, 10);
-    env = await startDeployedApp({ fleet, speed: 400, faults: { seed: SEED, failLaunch: { percent: 25 } } });
+    env = await startDeployedApp({ fleet, faults: { seed: SEED, failLaunch: { percent: 25 } } });
     await env.applyPlan(
       plan("policy-flaky", [{ id: "api", select: { sourceServerIds: ids } }], {
         maxFailedPercent: 0,

@@ -95,8 +95,9 @@ let servers: ServerItem[];
 const instances = new Map<string, Instance>();
 
 beforeAll(async () => {
-  env = await startDeployedApp({ speed: 400 });
-  // The plan gates its API wave on an approval by payments-oncall.
+  // The plan gates its API wave on an approval by payments-oncall that expires after 30 simulated
+  // minutes: at this speed that leaves the approver seconds of real time.
+  env = await startDeployedApp({ speed: 500 });
   ended = await env.drill(await env.applyPlan("overrides-hooks-approval.yaml"), {
     deadlineMs: 60_000,
     approveAs: "payments-oncall",

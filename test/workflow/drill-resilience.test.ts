@@ -52,7 +52,7 @@ interface Drill {
 }
 
 async function drillOnce(options: DeployedAppOptions, plan: Record<string, unknown>): Promise<Drill> {
-  const env = await startDeployedApp({ fleet, speed: 400, ...options });
+  const env = await startDeployedApp({ fleet, ...options });
   try {
     const ended = await env.drill(await env.applyPlan(plan), 60_000);
     return {
@@ -193,7 +193,6 @@ describe("a launch function that dies after StartRecovery", () => {
     // Three servers per job: the wave's six servers launch in two batches.
     env = await startDeployedApp({
       fleet,
-      speed: 400,
       app: { environment: { DRS_MAX_SERVERS_PER_JOB: "3" } },
     });
     const planId = await env.applyPlan({
@@ -245,7 +244,7 @@ describe("starting recoveries", () => {
   let env: DeployedApp;
 
   beforeAll(async () => {
-    env = await startDeployedApp({ fleet, speed: 400 });
+    env = await startDeployedApp({ fleet });
     await env.applyPlan(twoWavePlan("start-race", 2));
   });
 
