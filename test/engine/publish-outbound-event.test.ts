@@ -5,21 +5,26 @@ import {
   PutTargetsCommand,
 } from "@aws-sdk/client-eventbridge";
 import { localClientConfig } from "@drs-orchestrator/app";
-import { InvalidInputError, OutboundEventRejectedError, outboundEventSchema } from "@drs-orchestrator/core";
+import {
+  InvalidInputError,
+  OutboundEventRejectedError,
+  outboundEventSchema,
+  type WaveStatusChange,
+} from "@drs-orchestrator/core";
 import { type EngineContext, publishOutboundEvent } from "@drs-orchestrator/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalEngine, startLocalEngine } from "../support/local-engine";
 
 const BUS = "drs-orchestrator-test";
 
-const wave = {
+const wave: WaveStatusChange = {
   executionId: "shop-drill-0123456789abcdef",
   planId: "shop",
   wave: 1,
   groups: ["db"],
   status: "LAUNCHING",
   counts: { servers: 3, launched: 0, healthy: 0, failed: 0 },
-} as const;
+};
 
 let harness: LocalEngine;
 let engine: EngineContext;

@@ -46,7 +46,8 @@ function planDocument(id: string, tags: Record<string, string>, triggers?: Recor
   return {
     id,
     name: `Plan ${id}`,
-    rto: "45m",
+    // Far beyond what a drill takes here, even on a loaded machine: the RTO figures stay predictable.
+    rto: "4h",
     rpo: "5m",
     launch: {
       rightSizing: "NONE",
@@ -205,10 +206,15 @@ async function ended(executionId: string) {
   return { input, end: await env.waitForEnd(started, REAL_DEADLINE_MS) };
 }
 
+/**
+ * The events a subscriber got for one execution, each valid by the exported schema, in the order
+ * of their time: the workflow's clock, so that order is the order things happened in.
+ */
 function outbound(executionId: string): OutboundEvent[] {
   return received
     .map((event) => outboundEventSchema.parse(event))
-    .filter((event) => event.detail.executionId === executionId);
+    .filter((event) => event.detail.executionId === executionId)
+    .sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
 }
 
 describe("Recovery Requested on the app's bus", () => {
@@ -337,7 +343,7 @@ describe("Recovery Requested on the app's bus", () => {
       rto?: { breached: boolean; targetSeconds: number };
       endedAt?: string;
     };
-    expect(last.rto).toMatchObject({ targetSeconds: 2700, breached: false });
+    expect(last.rto).toMatchObject({ targetSeconds: 14_400, breached: false });
     expect(last.endedAt).toBeDefined();
 
     const waves = published.filter((e) => e["detail-type"] === "Wave Status Change");
@@ -350,9 +356,16 @@ describe("Recovery Requested on the app's bus", () => {
       status: "COMPLETED",
       counts: { servers: 3, launched: 3, healthy: 3, failed: 0 },
     });
-    // Stamped with the workflow's clock, in order.
-    const times = published.map((e) => Date.parse(e.time));
-    expect(times).toEqual([...times].sort((a, b) => a - b));
+    // Stamped with the workflow's clock, so in time order they tell the execution's story.
+    expect(
+      published.map((e) => `${e["detail-type"]}: ${"status" in e.detail ? e.detail.status : ""}`),
+    ).toEqual([
+      "Recovery Execution Status Change: RUNNING",
+      "Wave Status Change: LAUNCHING",
+      "Wave Status Change: CHECKING_HEALTH",
+      "Wave Status Change: COMPLETED",
+      "Recovery Execution Status Change: SUCCEEDED",
+    ]);
   });
 });
 
@@ -423,6 +436,7 @@ describe("CloudWatch alarm state changes", () => {
 describe("drill schedules", () => {
   it("a plan's schedule runs on the simulated clock and starts a drill through start-recovery", async () => {
     const plan = (await env.engine.plans.get("scheduled")).plan;
+    const beforeSync = env.local.clock.nowMs();
     const sync = await syncPlanSchedule(env.engine, plan);
     expect(sync).toEqual({
       planId: "scheduled",
@@ -435,7 +449,6 @@ describe("drill schedules", () => {
     const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: sync.ruleName }));
     expect(Targets.map((target) => target.Arn)).toEqual([env.app.environment.START_RECOVERY_FUNCTION_ARN]);
 
-    const scheduledFrom = env.local.clock.nowMs();
     const begin = performance.now();
     let runs = await executionsOf("scheduled");
     while (runs.length === 0) {
@@ -448,7 +461,7 @@ describe("drill schedules", () => {
     expect(input).toMatchObject({ mode: "DRILL", reason: "scheduled drill", requestedBy: "schedule" });
     expect(end.status).toBe("SUCCEEDED");
     // The run came one period (an hour of simulated time) after the rule was created.
-    expect(Date.parse(end.meta.startedAt) - scheduledFrom).toBeGreaterThanOrEqual(55 * 60 * 1000);
+    expect(Date.parse(end.meta.startedAt) - beforeSync).toBeGreaterThanOrEqual(60 * 60 * 1000);
   }, 90_000);
 
   it("removing the schedule from the plan removes its rule", async () => {
