@@ -143,6 +143,19 @@ describe("schedule expressions", () => {
     expect(next("cron(0 0 31 2 ? *)", "2026-01-01T00:00:00Z")).toBeUndefined();
   });
 
+  it("runs the last-day, nearest-weekday, last-weekday-of-month and nth-weekday forms", () => {
+    // November 2026: the 1st is a Sunday, the 30th a Monday; February 2027 ends on Sunday the 28th.
+    expect(next("cron(0 1 ? * SUN#1 *)", "2026-11-21T10:00:00Z")).toBe("2026-12-06T01:00:00.000Z");
+    expect(next("cron(0 1 ? * 2#3 *)", "2026-11-01T00:00:00Z")).toBe("2026-11-16T01:00:00.000Z");
+    expect(next("cron(0 1 ? * 6L *)", "2026-11-01T00:00:00Z")).toBe("2026-11-27T01:00:00.000Z");
+    expect(next("cron(0 1 L * ? *)", "2027-02-01T00:00:00Z")).toBe("2027-02-28T01:00:00.000Z");
+    expect(next("cron(0 1 LW * ? *)", "2027-02-01T00:00:00Z")).toBe("2027-02-26T01:00:00.000Z");
+    // The 1st of November 2026 is a Sunday: its nearest weekday in the month is Monday the 2nd.
+    expect(next("cron(0 1 1W * ? *)", "2026-10-31T00:00:00Z")).toBe("2026-11-02T01:00:00.000Z");
+    // The 14th of November 2026 is a Saturday: the weekday nearest to it is Friday the 13th.
+    expect(next("cron(0 1 14W * ? *)", "2026-11-01T00:00:00Z")).toBe("2026-11-13T01:00:00.000Z");
+  });
+
   it("explains expressions it refuses", () => {
     const error = (expression: string) => {
       const parsed = parseScheduleExpression(expression);
@@ -151,7 +164,8 @@ describe("schedule expressions", () => {
     expect(error("rate(1 minutes)")).toMatch(/use "minute"/);
     expect(error("rate(5 minute)")).toMatch(/use "minutes"/);
     expect(error("cron(0 3 * * SUN *)")).toMatch(/exactly one of day-of-month and day-of-week/);
-    expect(error("cron(0 3 L * ? *)")).toMatch(/not supported by the local runtime/);
+    expect(error("cron(0 3 32W * ? *)")).toMatch(/day-of-month: "32W" is not within 1-31/);
+    expect(error("cron(0 3 ? * 2#6 *)")).toMatch(/day-of-week/);
     expect(error("cron(0 25 * * ? *)")).toMatch(/hours: "25" is not within 0-23/);
     expect(error("cron(0 3 * *)")).toMatch(/6 fields/);
     expect(error("every 5 minutes")).toMatch(/expected "rate/);

@@ -4,7 +4,8 @@
  *   run is one period after the rule is created.
  * - `cron(minutes hours day-of-month month day-of-week year)`: `*`, `?`, lists, ranges, steps and
  *   month/day names; exactly one of day-of-month and day-of-week must be `?`; day-of-week 1 = SUN.
- *   The `L`, `W` and `#` forms are refused as not supported by the local runtime.
+ *   Also the special forms: day-of-month `L` (last day), `LW` (last weekday), `15W` (weekday
+ *   nearest the 15th, within the month); day-of-week `6L` (last Friday), `2#1` (first Monday).
  */
 
 export type Schedule =
@@ -13,12 +14,14 @@ export type Schedule =
       kind: "cron";
       minutes: Set<number>;
       hours: Set<number>;
-      daysOfMonth: Set<number> | "any";
+      daysOfMonth: DayMatcher | "any";
       months: Set<number>;
-      /** 0 = Sunday, as Date#getUTCDay counts. */
-      daysOfWeek: Set<number> | "any";
+      daysOfWeek: DayMatcher | "any";
       years: Set<number>;
     };
+
+/** Whether a UTC day (midnight) is one of the field's days. */
+type DayMatcher = (day: Date) => boolean;
 
 const MINUTE_MS = 60_000;
 const UNIT_MS: Record<string, number> = { minute: MINUTE_MS, hour: 60 * MINUTE_MS, day: 24 * 60 * MINUTE_MS };
@@ -69,9 +72,58 @@ export function nextRunAfter(schedule: Schedule, afterMs: number): number | unde
 
 function dayMatches(schedule: Extract<Schedule, { kind: "cron" }>, day: Date): boolean {
   if (!schedule.years.has(day.getUTCFullYear()) || !schedule.months.has(day.getUTCMonth() + 1)) return false;
-  if (schedule.daysOfMonth !== "any" && !schedule.daysOfMonth.has(day.getUTCDate())) return false;
-  if (schedule.daysOfWeek !== "any" && !schedule.daysOfWeek.has(day.getUTCDay())) return false;
+  if (schedule.daysOfMonth !== "any" && !schedule.daysOfMonth(day)) return false;
+  if (schedule.daysOfWeek !== "any" && !schedule.daysOfWeek(day)) return false;
   return true;
+}
+
+const daysInMonth = (day: Date) =>
+  new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth() + 1, 0)).getUTCDate();
+const isWeekday = (dayOfMonth: number, day: Date) => {
+  const weekday = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), dayOfMonth)).getUTCDay();
+  return weekday !== 0 && weekday !== 6;
+};
+
+/** The weekday nearest `target` in the day's month, never crossing into another month. */
+function nearestWeekday(target: number, day: Date): number {
+  const last = daysInMonth(day);
+  const anchor = Math.min(target, last);
+  if (isWeekday(anchor, day)) return anchor;
+  for (const candidate of [anchor - 1, anchor + 1, anchor - 2, anchor + 2]) {
+    if (candidate >= 1 && candidate <= last && isWeekday(candidate, day)) return candidate;
+  }
+  return anchor;
+}
+
+function parseDaysOfMonth(field: string): DayMatcher {
+  if (field === "L") return (day) => day.getUTCDate() === daysInMonth(day);
+  if (field === "LW") return (day) => day.getUTCDate() === nearestWeekday(daysInMonth(day), day);
+  const nearest = /^(\d{1,2})W$/.exec(field);
+  if (nearest) {
+    const target = Number(nearest[1]);
+    if (target < 1 || target > 31) throw new Error(`day-of-month: "${field}" is not within 1-31`);
+    return (day) => day.getUTCDate() === nearestWeekday(target, day);
+  }
+  const days = parseField(field, 1, 31, "day-of-month");
+  return (day) => days.has(day.getUTCDate());
+}
+
+function parseDaysOfWeek(field: string): DayMatcher {
+  const special = /^([A-Za-z]{3}|[1-7])(?:#([1-5])|(L))$/.exec(field);
+  if (special) {
+    const weekday =
+      (parseField(special[1] as string, 1, 7, "day-of-week", DAYS, 1)
+        .values()
+        .next().value as number) - 1;
+    if (special[3]) return (day) => day.getUTCDay() === weekday && day.getUTCDate() + 7 > daysInMonth(day);
+    const nth = Number(special[2]);
+    return (day) => day.getUTCDay() === weekday && Math.ceil(day.getUTCDate() / 7) === nth;
+  }
+  // 0 = Sunday, as Date#getUTCDay counts; the field counts 1 = SUN.
+  const days = new Set(
+    [...parseField(field === "L" ? "7" : field, 1, 7, "day-of-week", DAYS, 1)].map((v) => v - 1),
+  );
+  return (day) => days.has(day.getUTCDay());
 }
 
 function parseCron(body: string): { schedule: Schedule } | { error: string } {
@@ -81,21 +133,15 @@ function parseCron(body: string): { schedule: Schedule } | { error: string } {
   if ((dom === "?") === (dow === "?")) {
     return { error: "exactly one of day-of-month and day-of-week must be '?'" };
   }
-  const unsupported = [dom, dow].find((field) => /[LW#]/.test(field.replace(/[A-Z]{3}/g, "")));
-  if (unsupported)
-    return { error: `"${unsupported}": the L, W and # forms are not supported by the local runtime` };
   try {
     return {
       schedule: {
         kind: "cron",
         minutes: parseField(minutes, 0, 59, "minutes"),
         hours: parseField(hours, 0, 23, "hours"),
-        daysOfMonth: dom === "?" ? "any" : parseField(dom, 1, 31, "day-of-month"),
+        daysOfMonth: dom === "?" ? "any" : parseDaysOfMonth(dom),
         months: parseField(month, 1, 12, "month", MONTHS, 1),
-        daysOfWeek:
-          dow === "?"
-            ? "any"
-            : new Set([...parseField(dow, 1, 7, "day-of-week", DAYS, 1)].map((value) => value - 1)),
+        daysOfWeek: dow === "?" ? "any" : parseDaysOfWeek(dow),
         years: parseField(year, 1970, 2199, "year"),
       },
     };
