@@ -20,7 +20,6 @@ import {
   type EngineContext,
   type ExecutionMeta,
   type FinalizeResult,
-  logger,
   type StartRecoveryResult,
 } from "@drs-orchestrator/engine";
 import { type LocalAws, type StartLocalAwsOptions, startLocalAws } from "@drs-orchestrator/local";
@@ -30,9 +29,8 @@ export const EXAMPLE_PLANS = new URL("../../examples/plans/", import.meta.url);
 
 /**
  * DRS launch steps a few times shorter than the emulator's defaults (which are minutes, as on AWS),
- * with wide jitter so a wave's launch results do not all arrive at once. Together with the clock
- * speed this keeps a drill within seconds while every Lambda stays well inside its timeout, which
- * the local runtime enforces in simulated time.
+ * with wide jitter so a wave's launch results do not all arrive at once: with the clock speed this
+ * keeps a drill within seconds of real time.
  */
 export const FAST_DRS_TIMINGS = {
   jobStartSeconds: 5,
@@ -132,15 +130,11 @@ export async function startDeployedApp(options: DeployedAppOptions = {}): Promis
     ...localOptions,
   });
   try {
-    const logLevel = appOptions?.logLevel ?? "ERROR";
     const app = await deployLocalApp(local, {
       ...appOptions,
       timing: { healthPollSeconds: FAST_HEALTH_POLL_SECONDS, ...appOptions?.timing },
-      logLevel,
+      logLevel: appOptions?.logLevel ?? "ERROR",
     });
-    // The functions share this process's logger, created when the engine was first imported (before
-    // the deployment set POWERTOOLS_LOG_LEVEL), so it gets the functions' level here.
-    logger.setLogLevel(logLevel);
     const clientConfig = localClientConfig(local);
     const engine = createEngineContext({ ...local.env, ...app.environment });
     const sfn = new SFNClient(clientConfig);
@@ -269,14 +263,15 @@ export async function startDeployedApp(options: DeployedAppOptions = {}): Promis
 }
 
 /**
- * The first `count` source servers of the fleet (by ID) with all of `tags` whose replication is
- * CONTINUOUS, for plans of a test's own.
+ * The first `count` source servers of the fleet (by ID) with all of `tags` that are ready for any
+ * RPO (replication CONTINUOUS, lag under a minute), for plans of a test's own.
  */
 export function pickServers(fleet: Fleet, tags: Record<string, string>, count: number): string[] {
   const ids = fleet.sourceServers
     .filter(
       (server) =>
         server.dataReplicationInfo?.dataReplicationState === "CONTINUOUS" &&
+        /^PT\d+(\.\d+)?S$/.test(server.dataReplicationInfo.lagDuration ?? "PT0S") &&
         Object.entries(tags).every(([key, value]) => server.tags?.[key] === value),
     )
     .map((server) => server.sourceServerID)
