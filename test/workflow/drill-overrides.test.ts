@@ -127,7 +127,7 @@ describe("a drill of the overrides example plan", () => {
   });
 
   it.each(Object.keys(EXPECTED))(
-    "launches %s with the plan's instance type, subnet and security groups",
+    "launches %s with the plan's instance type, subnet, security groups and instance profile",
     (id) => {
       const instance = launched(id);
       const expected = EXPECTED[id] as Expected;
@@ -137,6 +137,8 @@ describe("a drill of the overrides example plan", () => {
         expected.securityGroupIds,
       );
       expect(instance.State?.Name).toBe(expected.state);
+      // The plan's instance profile, by name.
+      expect(instance.IamInstanceProfile?.Arn).toMatch(/:instance-profile\/drs-recovered-payments$/);
     },
   );
 
