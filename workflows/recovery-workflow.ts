@@ -3,6 +3,8 @@ import type { StateMachine } from "asl-types";
 /** The Lambda functions the recovery workflow calls, by ARN (filled in by the stacks or the local runtime). */
 export interface RecoveryFunctionArns {
   prepare: string;
+  awaitApproval: string;
+  expireApproval: string;
   applyLaunchSettings: string;
   launchBatches: string;
   awaitLaunchResults: string;
@@ -71,7 +73,8 @@ function waveStep(resource: string, next: string, resultPath: string | null) {
 }
 
 /**
- * The recovery state machine (Standard, JSONPath). Per wave: apply launch settings → launch batches
+ * The recovery state machine (Standard, JSONPath). Per wave: approval gate (a rejection or an
+ * expiry aborts the recovery) → apply launch settings → launch batches
  * within DRS quotas → wait for launch-result events (callback with a timeout, then a DescribeJobs
  * poll as backstop) → EC2 health → failure policy (continue, retry failed servers, abort) → next
  * wave; then finalize. The state payload carries only IDs and counters, so its size does not grow
@@ -97,11 +100,53 @@ export function recoveryWorkflow(
           "reason.$": "$.reason",
           "startedAt.$": "$$.Execution.StartTime",
         },
-        ResultSelector: { wave: 1, "waveCount.$": "$.waveCount" },
+        ResultSelector: {
+          wave: 1,
+          "waveCount.$": "$.waveCount",
+          "approvalWaitSeconds.$": "$.approvalWaitSeconds",
+        },
         ResultPath: "$.cursor",
         Retry: retry,
         Catch: toFinalizeOnError,
+        Next: "AwaitApproval",
+      },
+      // Entered for every wave: the function lets a wave without a gate through at once. The
+      // wait's timeout is the plan's longest gate timeout (the cursor carries no per-wave data);
+      // a gate with a shorter one records its own deadline and expires on a decision after it.
+      // On timeout, ExpireApproval aborts a gated wave and lets one without a gate go on.
+      AwaitApproval: {
+        Type: "Task",
+        Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        Parameters: {
+          FunctionName: fn.awaitApproval,
+          Payload: {
+            "executionId.$": "$.executionId",
+            "wave.$": "$.cursor.wave",
+            "now.$": "$$.State.EnteredTime",
+            "taskToken.$": "$$.Task.Token",
+          },
+        },
+        TimeoutSecondsPath: "$.cursor.approvalWaitSeconds",
+        ResultPath: null,
+        Retry: retry,
+        Catch: [
+          { ErrorEquals: ["ApprovalRejected"], ResultPath: "$.approval", Next: "AbortOnRejection" },
+          { ErrorEquals: ["States.Timeout"], ResultPath: null, Next: "ExpireApproval" },
+          ...toFinalizeOnError,
+        ],
         Next: "ApplyLaunchSettings",
+      },
+      AbortOnRejection: {
+        Type: "Pass",
+        Parameters: { action: "ABORT", "reason.$": "$.approval.Cause" },
+        ResultPath: "$.policy",
+        Next: "FinalizeAborted",
+      },
+      ExpireApproval: waveStep(fn.expireApproval, "GateExpired?", "$.policy"),
+      "GateExpired?": {
+        Type: "Choice",
+        Choices: [{ Variable: "$.policy.action", StringEquals: "ABORT", Next: "FinalizeAborted" }],
+        Default: "ApplyLaunchSettings",
       },
       ApplyLaunchSettings: waveStep(fn.applyLaunchSettings, "LaunchBatches", null),
       LaunchBatches: waveStep(fn.launchBatches, "WaveLaunched?", "$.launch"),
@@ -150,7 +195,11 @@ export function recoveryWorkflow(
       },
       NextWave: {
         Type: "Pass",
-        Parameters: { "wave.$": "States.MathAdd($.cursor.wave, 1)", "waveCount.$": "$.cursor.waveCount" },
+        Parameters: {
+          "wave.$": "States.MathAdd($.cursor.wave, 1)",
+          "waveCount.$": "$.cursor.waveCount",
+          "approvalWaitSeconds.$": "$.cursor.approvalWaitSeconds",
+        },
         ResultPath: "$.cursor",
         Next: "MoreWaves?",
       },
@@ -160,7 +209,7 @@ export function recoveryWorkflow(
           {
             Variable: "$.cursor.wave",
             NumericLessThanEqualsPath: "$.cursor.waveCount",
-            Next: "ApplyLaunchSettings",
+            Next: "AwaitApproval",
           },
         ],
         Default: "Finalize",
@@ -211,7 +260,7 @@ export function recoveryWorkflow(
       RecoveryAborted: {
         Type: "Fail",
         Error: "RecoveryAborted",
-        Cause: "The failure policy aborted the recovery; see the execution report",
+        Cause: "The failure policy or an approval gate aborted the recovery; see the execution report",
       },
       RecoveryFailed: {
         Type: "Fail",

@@ -90,6 +90,8 @@ describe("npm start (drs-orchestrator demo)", () => {
       texts.indexOf("wave 1/3 (db) COMPLETED: pending 0, launching 0, launched 0, healthy 3, failed 0"),
     ).toBeLessThan(texts.findIndex((text) => text.startsWith("wave 2/3 (app) LAUNCHING")));
     expect(texts.at(-1)).toBe("execution SUCCEEDED");
+    // The web tier's approval gate stops the drill; the demo approves it itself and says so.
+    expect(stdout).toContain("Wave 3 waits for approval (Approval Required): auto-approved by the demo");
     const [last] = changes.slice(-1);
     // The drill takes tens of simulated minutes, whatever the real time.
     expect(last?.seconds).toBeGreaterThan(20 * 60);

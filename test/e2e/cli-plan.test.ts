@@ -118,7 +118,7 @@ describe("drs-orchestrator plan show", () => {
     expect(lines[0]).toBe("Plan shop — Three-tier web shop");
     expect(lines).toContain("3 waves · 3 groups · 9 servers · 3 launch batches · 9 ready · 0 not ready");
     expect(lines).toContain("Wave 1 · group db (critical) · 3 servers in 1 batch");
-    expect(lines).toContain("Wave 3 · group web · 3 servers in 1 batch");
+    expect(lines).toContain("Wave 3 · group web · approval before launch (web) · 3 servers in 1 batch");
     expect(lines).toContain("  w2-b1        3  app");
 
     const names = [

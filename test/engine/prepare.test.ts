@@ -143,7 +143,13 @@ describe("prepare", () => {
   it("writes META, one item per wave, batch and server, and locks every server of the 3-tier plan", async () => {
     const describeCalls = env.local.drs.counters.calls.DescribeSourceServers ?? 0;
     const started = input("shop-1", "shop");
-    expect(await prepare(started, env.engine)).toEqual({ waveCount: 3, serverCount: 9, skippedCount: 0 });
+    expect(await prepare(started, env.engine)).toEqual({
+      waveCount: 3,
+      serverCount: 9,
+      skippedCount: 0,
+      // The web group's `approval: true` may wait as long as a recovery can run.
+      approvalWaitSeconds: 365 * 86_400,
+    });
     // 318 source servers at DRS's default page size of 100: every page was read.
     expect(env.local.drs.counters.calls.DescribeSourceServers).toBe(describeCalls + 4);
 
@@ -220,6 +226,7 @@ describe("prepare", () => {
       waveCount: 3,
       serverCount: 9,
       skippedCount: 0,
+      approvalWaitSeconds: 365 * 86_400,
     });
     expect(await partition("shop-1")).toEqual(before);
     expect(env.local.drs.counters.calls.DescribeSourceServers).toBe(describeCalls);
@@ -248,6 +255,7 @@ describe("prepare", () => {
       waveCount: 2,
       serverCount: 6,
       skippedCount: 0,
+      approvalWaitSeconds: 300,
     });
     expect(countByKind(await partition("payments-1"))).toEqual({ META: 1, WAVE: 2, BATCH: 2, SERVER: 6 });
     expect((await env.engine.executions.getMeta("payments-1"))?.prepared).toBe(true);
@@ -300,6 +308,7 @@ describe("prepare", () => {
       waveCount: 6,
       serverCount: 297,
       skippedCount: 3,
+      approvalWaitSeconds: 3600,
     });
     const meta = await env.engine.executions.getMeta("estate-1");
     const skippedHosts = ["estate-reporting-04", "estate-web-31", "estate-workers-17"];
@@ -377,7 +386,7 @@ describe("prepare", () => {
     try {
       expect(await invoke(input("shop-1", "shop"))).toEqual({
         error: undefined,
-        body: { waveCount: 3, serverCount: 9, skippedCount: 0 },
+        body: { waveCount: 3, serverCount: 9, skippedCount: 0, approvalWaitSeconds: 365 * 86_400 },
       });
       const invalid = await invoke({ ...input("shop-2", "shop"), planVersion: "1", startedAt: "yesterday" });
       expect(invalid.error).toBe("Unhandled");

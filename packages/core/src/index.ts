@@ -1,3 +1,4 @@
+export * from "./approval/approval-gate";
 export * from "./cleanup/drill-instances";
 export * from "./cleanup/settings-revert";
 export * from "./common/duration";

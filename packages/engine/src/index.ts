@@ -1,3 +1,7 @@
+export * from "./approvals/approve-pending";
+export * from "./approvals/await-approval";
+export * from "./approvals/decide-approval";
+export * from "./approvals/expire-approval";
 export * from "./aws/aws-clients";
 export * from "./cleanup/cleanup-after-drill";
 export * from "./cleanup/cleanup-inputs";

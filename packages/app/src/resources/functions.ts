@@ -74,6 +74,21 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     step: "finalize",
   },
   {
+    name: "await-approval",
+    module: "functions/await-approval.ts",
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    step: "awaitApproval",
+  },
+  {
+    name: "expire-approval",
+    module: "functions/expire-approval.ts",
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    step: "expireApproval",
+  },
+  { name: "decide-approval", module: "functions/decide-approval.ts", timeoutSeconds: 30, memoryMb: 256 },
+  {
     name: "on-recovery-requested",
     module: "functions/on-recovery-requested.ts",
     timeoutSeconds: 30,

@@ -30,6 +30,8 @@ const DEFAULT_FLEET = "examples/fleet.json";
 /** The three-tier example drills in about 36 simulated minutes: under 30 s at this speed. */
 const DEFAULT_SPEED = 80;
 const POLL_MS = 250;
+/** Who approves the drill's gates: the demo itself, so an unattended run shows a gate and goes on. */
+const DEMO_APPROVER = "drs-orchestrator demo";
 
 export const command = defineCommand({
   usage: "",
@@ -77,7 +79,7 @@ export const command = defineCommand({
     // Only errors from the functions: their logs would tear the live view apart.
     const functionSettings = quietFunctionOutput("ERROR");
     const { deployLocalApp, localClientConfig } = await import("@drs-orchestrator/app");
-    const { createEngineContext } = await import("@drs-orchestrator/engine");
+    const { approvePendingGates, createEngineContext } = await import("@drs-orchestrator/engine");
 
     const local = await startLocalAws({ fleet: fleetResult.fleet, speed });
     const interrupt = onInterrupt();
@@ -102,7 +104,10 @@ export const command = defineCommand({
       const started = await startDrill(config, app.functionNames["start-recovery"] as string, plan.id);
       io.out(`Started drill ${started.executionId} through the start-recovery function\n`);
 
-      const status = await followExecution(local, config, engine, started, io, interrupt);
+      // The plan's approval gates stop the drill as they would any recovery; here the demo decides them.
+      const autoApprove = () =>
+        approvePendingGates(engine, started.executionId, { by: DEMO_APPROVER, now: local.clock.now() });
+      const status = await followExecution(local, config, engine, started, io, interrupt, autoApprove);
       if (status === "INTERRUPTED") {
         io.err("interrupted: stopping the local runtime");
         return 130;
@@ -182,6 +187,7 @@ async function followExecution(
   started: StartedExecution,
   io: CommandIo,
   interrupt: Interrupt,
+  autoApprove: () => Promise<{ wave: number }[]>,
 ): Promise<string> {
   const sfn = new SFNClient(config);
   const live = new LiveProgress(
@@ -201,6 +207,9 @@ async function followExecution(
         executionProgress({ ...(meta && { meta }), waves, servers, now: local.clock.now().toISOString() }),
       );
       if (status !== "RUNNING") return status ?? "UNKNOWN";
+      for (const { wave } of await autoApprove()) {
+        live.note(`Wave ${wave} waits for approval (Approval Required): auto-approved by the demo`);
+      }
       if (await interrupt.within(POLL_MS)) return "INTERRUPTED";
     }
   } finally {

@@ -32,5 +32,7 @@ export const commands: readonly CommandEntry[] = [
     summary: "run a drill on the local runtime and show it live",
     load: () => import("./demo"),
   },
+  { name: "recover approve", summary: "let a gated wave launch", load: () => import("./recover-approve") },
+  { name: "recover reject", summary: "reject a gated wave: abort", load: () => import("./recover-reject") },
   { name: "recover cleanup", summary: "clean up after a drill", load: () => import("./recover-cleanup") },
 ];

@@ -27,6 +27,17 @@ export class LiveProgress {
     private readonly terminal: { columns: number } | undefined,
   ) {}
 
+  /** A line kept above the progress, e.g. an action taken; on a terminal the frame is drawn again below it. */
+  note(text: string): void {
+    if (!this.terminal) {
+      this.io.out(text);
+      return;
+    }
+    this.io.out(redrawFrame(this.frameLines, [text], this.terminal.columns));
+    this.frameLines = 0;
+    if (this.previous) this.update(this.previous);
+  }
+
   update(progress: ExecutionProgress): void {
     if (this.terminal) {
       const lines = renderProgress(progress);

@@ -250,3 +250,44 @@ export class DrillCleanupTimeoutError extends Error {
     );
   }
 }
+
+/** The error a rejected or expired approval gate fails the workflow's wait with; ASL catches it by this name. */
+export const APPROVAL_REJECTED = "ApprovalRejected";
+
+/** A decision names a wave that has no approval gate (yet): its groups need none, or the workflow has not reached it. */
+export class ApprovalNotFoundError extends Error {
+  override readonly name = "ApprovalNotFoundError";
+  constructor(
+    readonly executionId: string,
+    readonly wave: number,
+    why: string,
+  ) {
+    super(`execution ${executionId} has no approval gate for wave ${wave}: ${why}`);
+  }
+}
+
+/** Who tried to decide a gate is not among the approvers the plan lists for it. */
+export class ApproverNotAllowedError extends Error {
+  override readonly name = "ApproverNotAllowedError";
+  constructor(
+    readonly by: string,
+    readonly wave: number,
+    readonly approvers: readonly string[],
+  ) {
+    super(
+      `${by} may not decide the approval of wave ${wave}: the plan lists ${approvers.join(", ")} as approvers`,
+    );
+  }
+}
+
+/** A gate can no longer take this decision: it was decided otherwise, it expired, or the workflow stopped waiting. */
+export class ApprovalClosedError extends Error {
+  override readonly name = "ApprovalClosedError";
+  constructor(
+    readonly executionId: string,
+    readonly wave: number,
+    why: string,
+  ) {
+    super(`the approval of wave ${wave} of execution ${executionId} is closed: ${why}`);
+  }
+}

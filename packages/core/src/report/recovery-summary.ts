@@ -2,6 +2,7 @@ import { type HookRecord, orderHookRecords } from "../hooks/hook-record";
 import type { RecoveryMode } from "../plan/plan-schema";
 import type { DrillCleanupSummary } from "./drill-cleanup-summary";
 import type {
+  ApprovalRecord,
   ExecutionRecord,
   LaunchAttemptRecord,
   ServerRecord,
@@ -116,8 +117,20 @@ export interface RecoverySummary {
   skipped: { sourceServerId: string; reason: string }[];
   /** Every hook that ran, in the order it ran, with its attempts and result. */
   hooks: HookRecord[];
+  /** The approval gates the waves waited at, by wave. */
+  approvals: ApprovalSummary[];
   /** A drill's cleanup, once one ran (it runs after the execution ended): `summarizeDrillCleanup`. */
   cleanup?: DrillCleanupSummary;
+}
+
+export interface ApprovalSummary {
+  wave: number;
+  status: ApprovalRecord["status"];
+  requestedAt: string;
+  expiresAt: string;
+  decidedAt?: string;
+  by?: string;
+  comment?: string;
 }
 
 const LAUNCHED: ReadonlySet<ServerRecordStatus> = new Set(["LAUNCHED", "HEALTHY", "UNHEALTHY"]);
@@ -211,6 +224,7 @@ export function summarizeRecovery(input: {
   waves: readonly WaveRecord[];
   servers: readonly ServerRecord[];
   hooks?: readonly HookRecord[];
+  approvals?: readonly ApprovalRecord[];
 }): RecoverySummary {
   const { execution, outcome } = input;
   const servers = [...input.servers].sort(
@@ -264,5 +278,18 @@ export function summarizeRecovery(input: {
     servers: servers.map(serverTimeline),
     skipped: execution.skipped.map((s) => ({ ...s })),
     hooks: orderHookRecords(input.hooks ?? []).map((hook) => ({ ...hook, attemptLog: [...hook.attemptLog] })),
+    approvals: [...(input.approvals ?? [])].sort((a, b) => a.wave - b.wave).map(approvalSummary),
+  };
+}
+
+function approvalSummary(approval: ApprovalRecord): ApprovalSummary {
+  return {
+    wave: approval.wave,
+    status: approval.status,
+    requestedAt: approval.requestedAt,
+    expiresAt: approval.expiresAt,
+    ...(approval.decidedAt !== undefined && { decidedAt: approval.decidedAt }),
+    ...(approval.by !== undefined && { by: approval.by }),
+    ...(approval.comment !== undefined && { comment: approval.comment }),
   };
 }

@@ -71,3 +71,15 @@ export interface ServerRecord {
   failureReason?: string;
   attemptHistory?: readonly LaunchAttemptRecord[];
 }
+
+/** An approval gate of a wave as the execution recorded it. */
+export interface ApprovalRecord {
+  wave: number;
+  status: "PENDING" | "APPROVED" | "REJECTED" | "EXPIRED";
+  requestedAt: string;
+  expiresAt: string;
+  decidedAt?: string;
+  /** Who approved or rejected. */
+  by?: string;
+  comment?: string;
+}

@@ -85,9 +85,10 @@ export async function finalizeExecution(
   const cause = (input.outcome === "ABORTED" ? input.reason : input.cause)?.slice(0, MAX_CAUSE_CHARS);
 
   if (status !== "SUCCEEDED") await endWavesInFlight(engine, executionId, endedAt);
-  const [waves, servers] = await Promise.all([
+  const [waves, servers, approvals] = await Promise.all([
     engine.executions.waves(executionId),
     engine.executions.servers(executionId),
+    engine.executions.approvals(executionId),
   ]);
   const summary = summarizeRecovery({
     execution: meta,
@@ -100,6 +101,7 @@ export async function finalizeExecution(
     },
     waves,
     servers,
+    approvals,
   });
 
   const ended = ending

@@ -1,5 +1,6 @@
 import { type DrsClient, paginateDescribeSourceServers } from "@aws-sdk/client-drs";
 import {
+  approvalWaitSeconds,
   GroupResolutionError,
   type GroupSelectionProblem,
   layoutRecovery,
@@ -37,6 +38,8 @@ export interface PrepareOutput {
   waveCount: number;
   serverCount: number;
   skippedCount: number;
+  /** How long the workflow's approval state may wait at any wave (see approvalWaitSeconds). */
+  approvalWaitSeconds: number;
 }
 
 /** META lists at most this many skipped servers (each ~150 bytes), so it stays far below 64 KB. */
@@ -56,10 +59,12 @@ export async function prepare(input: PrepareInput, engine: EngineContext): Promi
   const { executions } = engine;
   const existing = await executions.getMeta(input.executionId);
   if (existing?.prepared) {
+    const pinned = await engine.plans.get(existing.planId, existing.planVersion);
     return {
       waveCount: existing.waveCount,
       serverCount: existing.serverCount,
       skippedCount: existing.skippedCount ?? existing.skipped.length,
+      approvalWaitSeconds: approvalWaitSeconds(pinned.plan.groups),
     };
   }
 
@@ -129,7 +134,12 @@ export async function prepare(input: PrepareInput, engine: EngineContext): Promi
     throw error;
   }
   await publishExecutionStatus(engine, meta, input.startedAt);
-  return { waveCount: meta.waveCount, serverCount: meta.serverCount, skippedCount: notReady.length };
+  return {
+    waveCount: meta.waveCount,
+    serverCount: meta.serverCount,
+    skippedCount: notReady.length,
+    approvalWaitSeconds: approvalWaitSeconds(plan.groups),
+  };
 }
 
 /** Every source server of the account and region, all pages. */

@@ -1,4 +1,5 @@
 import type {
+  ApprovalStatus,
   DrillCleanupRecord,
   DrillCleanupServerRecord,
   FailureAction,
@@ -161,6 +162,10 @@ export const keys = {
     pk: `EXEC#${executionId}`,
     sk: `HOOK#${phase}#${pad(wave ?? 0)}#${pad(index, 2)}`,
   }),
+  approval: (executionId: string, wave: number) => ({
+    pk: `EXEC#${executionId}`,
+    sk: `APPROVAL#${pad(wave)}`,
+  }),
   prefixes: {
     wave: "WAVE#",
     batches: (wave: number) => `BATCH#${pad(wave)}#`,
@@ -168,6 +173,7 @@ export const keys = {
     allServers: "SERVER#",
     drillCleanupServers: "CLEANUP#",
     hooks: "HOOK#",
+    approvals: "APPROVAL#",
   },
 };
 
@@ -193,6 +199,32 @@ export interface WavePolicyDecision {
   reason: string;
   failedServers: number;
   decidedAt: string;
+}
+
+/** The approval gate of one wave (only waves whose groups ask for one have it). */
+export interface ApprovalItem {
+  executionId: string;
+  planId: string;
+  wave: number;
+  /** The wave's groups; `gatingGroupIds` are those that ask for the approval. */
+  groupIds: string[];
+  gatingGroupIds: string[];
+  status: ApprovalStatus;
+  /** The workflow's callback token while the gate is PENDING; a decision removes it as it consumes it. */
+  taskToken?: string;
+  requestedAt: string;
+  timeoutSeconds: number;
+  expiresAt: string;
+  /** Who may decide; empty when the plan lists nobody (anyone may). */
+  approvers: string[];
+  /** When the Approval Required event went out; a retried gate does not announce itself twice. */
+  notifiedAt?: string;
+  decidedAt?: string;
+  /** Who approved or rejected. */
+  by?: string;
+  comment?: string;
+  /** Why the gate stopped the recovery (rejected or expired). */
+  reason?: string;
 }
 
 /** How one hook ran for one phase (and wave): written once, when the hook has finished. */

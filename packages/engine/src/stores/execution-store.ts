@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import {
+  type ApprovalItem,
   type BatchItem,
   type DrillCleanupItem,
   type DrillCleanupServerItem,
@@ -67,6 +68,10 @@ export class ExecutionStore {
 
   async drillCleanupServers(executionId: string): Promise<DrillCleanupServerItem[]> {
     return this.queryPrefix<DrillCleanupServerItem>(executionId, keys.prefixes.drillCleanupServers);
+  }
+
+  async approvals(executionId: string): Promise<ApprovalItem[]> {
+    return this.queryPrefix<ApprovalItem>(executionId, keys.prefixes.approvals);
   }
 
   async getJob(jobId: string): Promise<JobItem | undefined> {

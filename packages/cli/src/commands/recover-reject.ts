@@ -1,0 +1,3 @@
+import { decisionCommand } from "./recover-decision";
+
+export const command = decisionCommand("REJECT");
