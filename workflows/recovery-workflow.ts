@@ -12,6 +12,7 @@ export interface RecoveryFunctionArns {
   checkHealth: string;
   applyFailurePolicy: string;
   finalize: string;
+  runHooks: string;
 }
 
 export interface RecoveryWorkflowTiming {
@@ -73,12 +74,36 @@ function waveStep(resource: string, next: string, resultPath: string | null) {
 }
 
 /**
+ * A phase's hooks: one run-hooks call with the phase (and, for wave phases, the wave); a phase
+ * without hooks returns at once. A failed `abort` hook fails the task with HookFailedError, which
+ * the catch-all sends to FinalizeAfterError with the hook named in the cause.
+ */
+function hooksStep(resource: string, phase: string, next: string) {
+  return {
+    Type: "Task",
+    Resource: resource,
+    Parameters: {
+      "executionId.$": "$.executionId",
+      "planId.$": "$.planId",
+      phase,
+      ...(phase === "beforeWave" || phase === "afterWave" ? { "wave.$": "$.cursor.wave" } : {}),
+      "now.$": "$$.State.EnteredTime",
+    },
+    ResultPath: null,
+    Retry: retry,
+    Catch: toFinalizeOnError,
+    Next: next,
+  };
+}
+
+/**
  * The recovery state machine (Standard, JSONPath). Per wave: approval gate (a rejection or an
  * expiry aborts the recovery) → apply launch settings → launch batches
  * within DRS quotas → wait for launch-result events (callback with a timeout, then a DescribeJobs
  * poll as backstop) → EC2 health → failure policy (continue, retry failed servers, abort) → next
- * wave; then finalize. The state payload carries only IDs and counters, so its size does not grow
- * with the plan.
+ * wave; then finalize. The plan's hooks run before and after the recovery and, after the gate and
+ * after a wave the policy lets continue, before and after each wave. The state payload carries
+ * only IDs and counters, so its size does not grow with the plan.
  */
 export function recoveryWorkflow(
   fn: RecoveryFunctionArns,
@@ -108,8 +133,9 @@ export function recoveryWorkflow(
         ResultPath: "$.cursor",
         Retry: retry,
         Catch: toFinalizeOnError,
-        Next: "AwaitApproval",
+        Next: "BeforeRecoveryHooks",
       },
+      BeforeRecoveryHooks: hooksStep(fn.runHooks, "beforeRecovery", "AwaitApproval"),
       // Entered for every wave: the function lets a wave without a gate through at once. The
       // wait's timeout is the plan's longest gate timeout (the cursor carries no per-wave data);
       // a gate with a shorter one records its own deadline and expires on a decision after it.
@@ -134,8 +160,9 @@ export function recoveryWorkflow(
           { ErrorEquals: ["States.Timeout"], ResultPath: null, Next: "ExpireApproval" },
           ...toFinalizeOnError,
         ],
-        Next: "ApplyLaunchSettings",
+        Next: "BeforeWaveHooks",
       },
+      BeforeWaveHooks: hooksStep(fn.runHooks, "beforeWave", "ApplyLaunchSettings"),
       AbortOnRejection: {
         Type: "Pass",
         Parameters: { action: "ABORT", "reason.$": "$.approval.Cause" },
@@ -146,7 +173,7 @@ export function recoveryWorkflow(
       "GateExpired?": {
         Type: "Choice",
         Choices: [{ Variable: "$.policy.action", StringEquals: "ABORT", Next: "FinalizeAborted" }],
-        Default: "ApplyLaunchSettings",
+        Default: "BeforeWaveHooks",
       },
       ApplyLaunchSettings: waveStep(fn.applyLaunchSettings, "LaunchBatches", null),
       LaunchBatches: waveStep(fn.launchBatches, "WaveLaunched?", "$.launch"),
@@ -191,8 +218,9 @@ export function recoveryWorkflow(
           { Variable: "$.policy.action", StringEquals: "RETRY", Next: "LaunchBatches" },
           { Variable: "$.policy.action", StringEquals: "ABORT", Next: "FinalizeAborted" },
         ],
-        Default: "NextWave",
+        Default: "AfterWaveHooks",
       },
+      AfterWaveHooks: hooksStep(fn.runHooks, "afterWave", "NextWave"),
       NextWave: {
         Type: "Pass",
         Parameters: {
@@ -212,8 +240,9 @@ export function recoveryWorkflow(
             Next: "AwaitApproval",
           },
         ],
-        Default: "Finalize",
+        Default: "AfterRecoveryHooks",
       },
+      AfterRecoveryHooks: hooksStep(fn.runHooks, "afterRecovery", "Finalize"),
       Finalize: {
         Type: "Task",
         Resource: fn.finalize,

@@ -106,7 +106,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     events: ["PutEvents"],
     tables: { plans: ["GetItem"], executions: [...WAVE_ITEMS, "PutItem"] },
   },
-  "expire-approval": { tables: { plans: ["GetItem"], executions: ["GetItem", "PutItem", "UpdateItem"] } },
+  "expire-approval": { tables: { executions: ["GetItem", "UpdateItem"] } },
   "decide-approval": {
     sfn: ["SendTaskSuccess", "SendTaskFailure"],
     tables: { executions: ["GetItem", "UpdateItem"] },

@@ -134,4 +134,11 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     memoryMb: 256,
     cleanupStep: "completeDrillCleanup",
   },
+  {
+    name: "run-hooks",
+    module: "functions/run-hooks.ts",
+    timeoutSeconds: 900,
+    memoryMb: 512,
+    step: "runHooks",
+  },
 ];

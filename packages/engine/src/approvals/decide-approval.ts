@@ -133,14 +133,21 @@ export async function decideApproval(
       }
     } else {
       const status = decidedStatus(decision);
-      const fields = {
+      const decided: ApprovalItem = {
+        ...item,
         status,
         decidedAt: at,
         by,
         ...(comment ? { comment } : {}),
         ...(status === "REJECTED" && { reason: rejectionReason(wave, by, comment) }),
       };
-      const decided: ApprovalItem = { ...item, ...fields };
+      const fields = {
+        status,
+        decidedAt: at,
+        by,
+        ...(comment ? { comment } : {}),
+        ...(decided.reason !== undefined && { reason: decided.reason }),
+      };
       if (await closePending(engine, item, token, fields)) {
         await answerApprovalTask(engine, token, answerOf(decided), item);
         logger.info("approval decided", { executionId, wave, status, by });
