@@ -2,6 +2,7 @@ import type { StateMachine } from "asl-types";
 
 /** The Lambda functions the drill cleanup workflow calls, by ARN (filled in by the stacks or the local runtime). */
 export interface DrillCleanupFunctionArns {
+  holdDrillCleanup: string;
   terminateDrillInstances: string;
   awaitDrillTermination: string;
   revertLaunchSettings: string;
@@ -63,7 +64,7 @@ function cleanupStep(resource: string, next: string, resultPath: string | null, 
 
 /**
  * The drill cleanup state machine (Standard, JSONPath), input `{ executionId, delaySeconds? }`:
- * an optional hold, then terminate the drill's recovery instances (only drill instances launched
+ * an optional hold of `delaySeconds` (ended early by a request to clean up now), then terminate the drill's recovery instances (only drill instances launched
  * by this execution's DRS jobs) and poll until DRS has terminated them, then put back the launch
  * template default versions and DRS launch configurations the drill changed, then record the
  * outcome and publish `Drill Cleanup Completed`. Every step is idempotent, so a second run finds
@@ -90,7 +91,28 @@ export function drillCleanupWorkflow(
         ],
         Default: "TerminateDrillInstances",
       },
-      HoldBeforeCleanup: { Type: "Wait", SecondsPath: "$.delaySeconds", Next: "TerminateDrillInstances" },
+      // A callback wait rather than a Wait state, so a request to clean up now can end it early.
+      HoldBeforeCleanup: {
+        Type: "Task",
+        Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        Parameters: {
+          FunctionName: fn.holdDrillCleanup,
+          Payload: {
+            "executionId.$": "$.executionId",
+            "now.$": "$$.State.EnteredTime",
+            "delaySeconds.$": "$.delaySeconds",
+            "taskToken.$": "$$.Task.Token",
+          },
+        },
+        TimeoutSecondsPath: "$.delaySeconds",
+        ResultPath: null,
+        Retry: retry,
+        Catch: [
+          { ErrorEquals: ["States.Timeout"], ResultPath: null, Next: "TerminateDrillInstances" },
+          ...onError,
+        ],
+        Next: "TerminateDrillInstances",
+      },
       TerminateDrillInstances: cleanupStep(fn.terminateDrillInstances, "Terminated?", "$.termination"),
       "Terminated?": {
         Type: "Choice",

@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { DescribeJobsCommand, DescribeSourceServersCommand, DrsClient } from "@aws-sdk/client-drs";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DescribeExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
-import { resourceName } from "@drs-orchestrator/app";
+import { FUNCTIONS, resourceName } from "@drs-orchestrator/app";
 import { type Fleet, loadFleetFile } from "@drs-orchestrator/core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
@@ -81,6 +81,7 @@ describe("drs-orchestrator local up", () => {
       "AWS_ENDPOINT_URL",
       "AWS_REGION",
       "AWS_SECRET_ACCESS_KEY",
+      "CLEANUP_STATE_MACHINE_ARN",
       "EVENT_BUS_NAME",
       "EXECUTIONS_TABLE",
       "PLANS_TABLE",
@@ -93,6 +94,7 @@ describe("drs-orchestrator local up", () => {
       PLANS_TABLE: "drs-orchestrator-local-plans",
       EXECUTIONS_TABLE: "drs-orchestrator-local-executions",
       RECOVERY_STATE_MACHINE_ARN: `arn:aws:states:${fleet.region}:${fleet.accountId}:stateMachine:drs-orchestrator-local-recovery`,
+      CLEANUP_STATE_MACHINE_ARN: `arn:aws:states:${fleet.region}:${fleet.accountId}:stateMachine:drs-orchestrator-local-drill-cleanup`,
     });
     expect(
       output.stdout
@@ -104,7 +106,9 @@ describe("drs-orchestrator local up", () => {
       `fleet:    ${fleet.sourceServers.length} source servers from examples/fleet.json`,
     );
     expect(output.stderr).toMatch(/clock: {4}60× real time/);
-    expect(output.stderr).toMatch(/app: {6}stage local: 10 functions, state machine arn:aws:states:/);
+    expect(output.stderr).toContain(
+      `app:      stage local: ${FUNCTIONS.length} functions, state machine arn:aws:states:`,
+    );
 
     const drs = new DrsClient({
       endpoint: env.AWS_ENDPOINT_URL,

@@ -9,6 +9,7 @@ import {
   type DescribeExecutionCommandOutput,
   GetExecutionHistoryCommand,
   StartExecutionCommand,
+  StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { localClientConfig } from "@drs-orchestrator/app";
 import { type OutboundEvent, outboundEventSchema } from "@drs-orchestrator/core";
@@ -249,6 +250,7 @@ function sorted(values: Iterable<string>): string[] {
 describe("drill cleanup workflow definition", () => {
   it("is valid Amazon States Language", () => {
     const definition = drillCleanupWorkflow({
+      holdDrillCleanup: "arn:aws:lambda:us-east-1:111122223333:function:hold",
       terminateDrillInstances: "arn:aws:lambda:us-east-1:111122223333:function:terminate",
       awaitDrillTermination: "arn:aws:lambda:us-east-1:111122223333:function:await",
       revertLaunchSettings: "arn:aws:lambda:us-east-1:111122223333:function:revert",
@@ -485,7 +487,14 @@ describe("automatic cleanup when a drill ends", () => {
       executionId: drill.meta.executionId,
       delaySeconds: 2700,
     });
-    // Held: the instances keep running while the cleanup waits.
+    // Held: the instances keep running while the cleanup waits, and the report says until when.
+    const holding = await waitFor(async () => {
+      const report = await drillCleanupReport(deployed.engine, drill.meta.executionId);
+      return report?.status === "HOLDING" ? report : undefined;
+    });
+    expect(
+      Date.parse(holding.holdUntil as string) - Date.parse(drill.meta.endedAt as string),
+    ).toBeGreaterThanOrEqual(2700_000);
     expect(Object.values(await instanceStates(deployed, instances))).toEqual([
       "running",
       "running",
@@ -502,7 +511,95 @@ describe("automatic cleanup when a drill ends", () => {
     const heldSeconds =
       (Date.parse(report?.startedAt as string) - Date.parse(drill.meta.endedAt as string)) / 1000;
     expect(heldSeconds).toBeGreaterThanOrEqual(2700);
-    expect(heldSeconds).toBeLessThan(2700 + 600);
+    // Held for the plan's time, not for some other one (the rule and the start add simulated seconds under load).
+    expect(heldSeconds).toBeLessThan(2 * 2700);
+  }, 60_000);
+
+  it("`recover cleanup` ends the hold of a cleanup waiting out drill.cleanupAfter", async () => {
+    const planId = await deployed.applyPlan(
+      singleGroupPlan("shop-app-hold", "shop", "app", { cleanupAfter: "2h" }),
+    );
+    const drill = await deployed.drill(planId, 30_000);
+    expect(drill.status).toBe("SUCCEEDED");
+    const { executionId } = drill.meta;
+    // In source server order, as the report lists them.
+    const instances = Object.values(await instancesOf(deployed, executionId));
+    await waitFor(
+      async () => (await drillCleanupReport(deployed.engine, executionId))?.status === "HOLDING" || undefined,
+    );
+
+    const run = await cli(deployed, "recover", "cleanup", executionId, "--wait");
+    expect(run).toEqual({
+      code: 0,
+      stdout:
+        `cleanup of ${executionId} was holding 2h after the drill: hold ended, cleaning up now: ${cleanupArn(deployed, executionId)}\n` +
+        "cleanup SUCCEEDED: 3 instance(s) terminated, 0 server(s) restored\n" +
+        instances.map((id) => `  terminated ${id}\n`).join(""),
+      stderr: "",
+    });
+    expect(Object.values(await instanceStates(deployed, instances))).toEqual([
+      "terminated",
+      "terminated",
+      "terminated",
+    ]);
+    // Cleaned up long before the two hours the plan holds.
+    const report = await drillCleanupReport(deployed.engine, executionId);
+    expect(Date.parse(report?.startedAt as string) - Date.parse(drill.meta.endedAt as string)).toBeLessThan(
+      3600_000,
+    );
+  }, 60_000);
+});
+
+describe("cleanup of a drill stopped mid-launch", () => {
+  let deployed: DeployedApp;
+
+  beforeAll(async () => {
+    // Instances take 50 simulated minutes to boot (5 s here): the cleanup surely finds the launch in flight.
+    deployed = await startDeployedApp({ speed: 600, timings: { bootLinuxSeconds: 3000, jitter: 0 } });
+  }, 30_000);
+
+  afterAll(async () => {
+    await deployed?.stop();
+  });
+
+  it("cleans up a drill stopped mid-launch once its launches in flight have ended", async () => {
+    const planId = await deployed.applyPlan({
+      ...singleGroupPlan("payments-api-stopped", "payments", "api"),
+      launch: { instanceType: "m6i.large" },
+    });
+    const before = await settingsOf(deployed, PAYMENTS_API);
+    const started = await deployed.startDrill(planId);
+    await waitFor(async () => {
+      const servers = await deployed.engine.executions.servers(started.executionId);
+      return servers.length > 0 && servers.every((server) => server.status === "LAUNCHING")
+        ? true
+        : undefined;
+    });
+    await deployed.sfn.send(
+      new StopExecutionCommand({
+        executionArn: started.executionArn,
+        cause: "cleanup test: stopped mid-launch",
+      }),
+    );
+
+    const cleanup = await waitForCleanup(deployed, cleanupArn(deployed, started.executionId));
+    expect(cleanup.status).toBe("SUCCEEDED");
+    // The first look found the launch job still running: nothing to terminate yet, one job to wait for.
+    const outputs = await stateOutputs(deployed, cleanup.executionArn as string);
+    expect(outputs.TerminateDrillInstances?.[0]).toMatchObject({
+      termination: { requested: 0, pendingJobs: 1 },
+    });
+    expect(outputs.AwaitDrillTermination?.length).toBeGreaterThan(1);
+
+    const report = await drillCleanupReport(deployed.engine, started.executionId);
+    expect(report?.terminatedInstanceIds).toHaveLength(4);
+    const states = await instanceStates(deployed, report?.terminatedInstanceIds ?? []);
+    expect(Object.values(states)).toEqual(["terminated", "terminated", "terminated", "terminated"]);
+    const launchedByDrill = deployed.local.drs
+      .recoveryInstances()
+      .filter((instance) => PAYMENTS_API.includes(instance.sourceServerID as string));
+    expect(launchedByDrill).toEqual([]);
+    expect(await settingsOf(deployed, PAYMENTS_API)).toEqual(before);
   }, 60_000);
 });
 

@@ -124,7 +124,11 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     },
     tables: { plans: ["GetItem"], executions: ["GetItem", "PutItem", "Query"] },
   },
-  "start-drill-cleanup": { sfn: START, tables: { plans: ["GetItem"], executions: ["GetItem"] } },
+  "start-drill-cleanup": {
+    sfn: [...START, "SendTaskSuccess"],
+    tables: { plans: ["GetItem"], executions: ["GetItem", "UpdateItem"] },
+  },
+  "hold-drill-cleanup": { tables: { executions: ["GetItem", "UpdateItem"] } },
   "terminate-drill-instances": {
     drs: ["DescribeJobs", "DescribeRecoveryInstances", "TerminateRecoveryInstances"],
     sfn: ["DescribeExecution"],
@@ -138,7 +142,6 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   "revert-launch-settings": {
     drs: ["GetLaunchConfiguration", "UpdateLaunchConfiguration"],
     ec2: ["DescribeLaunchTemplates", "ModifyLaunchTemplate"],
-    sfn: ["DescribeExecution"],
     tables: { executions: WAVE_ITEMS },
   },
   "complete-drill-cleanup": {

@@ -107,6 +107,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     memoryMb: 256,
   },
   {
+    name: "hold-drill-cleanup",
+    module: "functions/hold-drill-cleanup.ts",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    cleanupStep: "holdDrillCleanup",
+  },
+  {
     name: "terminate-drill-instances",
     module: "functions/terminate-drill-instances.ts",
     timeoutSeconds: 300,

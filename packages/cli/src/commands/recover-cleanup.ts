@@ -22,7 +22,8 @@ export const command = defineCommand({
     "Starts the cleanup of a drill that has ended: terminates the drill's recovery instances (only drill " +
     "instances launched by this execution), waits for DRS to terminate them, then restores the launch template " +
     "default versions and DRS launch configurations the drill changed. Once per execution: asking again reports " +
-    "the cleanup already started (a failed, aborted or timed-out drill is cleaned up automatically). Refuses real " +
+    "the cleanup already started (a failed, aborted or timed-out drill is cleaned up automatically), and ends " +
+    "the hold of one waiting out the plan's drill.cleanupAfter unless --after is given. Refuses real " +
     "recoveries and drills still running. Reads the engine environment (PLANS_TABLE, EXECUTIONS_TABLE, " +
     "RECOVERY_STATE_MACHINE_ARN, CLEANUP_STATE_MACHINE_ARN) and the standard AWS variables; " +
     "`drs-orchestrator local up` prints them for the local runtime. Exits 0 when the cleanup is started (with " +
@@ -59,9 +60,11 @@ export const command = defineCommand({
       );
       const hold = started.delaySeconds > 0 ? ` after ${formatDuration(started.delaySeconds)}` : "";
       io.out(
-        started.alreadyStarted
-          ? `cleanup of ${executionId} was already started (${started.status ?? "status unknown"}${hold}): ${started.cleanupExecutionArn}`
-          : `cleanup of ${executionId} started${hold}: ${started.cleanupExecutionArn}`,
+        started.holdEnded
+          ? `cleanup of ${executionId} was holding ${formatDuration(started.delaySeconds)} after the drill: hold ended, cleaning up now: ${started.cleanupExecutionArn}`
+          : started.alreadyStarted
+            ? `cleanup of ${executionId} was already started (${started.status ?? "status unknown"}${hold}): ${started.cleanupExecutionArn}`
+            : `cleanup of ${executionId} started${hold}: ${started.cleanupExecutionArn}`,
       );
       if (!options.wait) return 0;
       const status = await waitForEnd(engine, started.cleanupExecutionArn);

@@ -4,12 +4,15 @@
  * touched), so the report stays a pure function of them.
  */
 
-export type DrillCleanupStatus = "RUNNING" | "SUCCEEDED" | "FAILED";
+/** HOLDING: waiting out the plan's `drill.cleanupAfter` (a request to clean up now ends the hold). */
+export type DrillCleanupStatus = "HOLDING" | "RUNNING" | "SUCCEEDED" | "FAILED";
 
 export interface DrillCleanupRecord {
   status: DrillCleanupStatus;
-  /** When the latest cleanup run began (after its delay). */
-  startedAt: string;
+  /** While HOLDING: when the hold ends. */
+  holdUntil?: string;
+  /** When the latest cleanup run began terminating (after its hold). */
+  startedAt?: string;
   completedAt?: string;
   error?: string;
   cause?: string;
@@ -41,7 +44,8 @@ export interface RevertedServer {
 
 export interface DrillCleanupSummary {
   status: DrillCleanupStatus;
-  startedAt: string;
+  holdUntil?: string;
+  startedAt?: string;
   completedAt?: string;
   error?: string;
   cause?: string;
@@ -64,7 +68,8 @@ export function summarizeDrillCleanup(
   const asked = sorted.filter((server) => server.recoveryInstanceId !== undefined);
   return {
     status: cleanup.status,
-    startedAt: cleanup.startedAt,
+    ...(cleanup.status === "HOLDING" && cleanup.holdUntil !== undefined && { holdUntil: cleanup.holdUntil }),
+    ...(cleanup.startedAt !== undefined && { startedAt: cleanup.startedAt }),
     ...(cleanup.completedAt !== undefined && { completedAt: cleanup.completedAt }),
     ...(cleanup.error !== undefined && { error: cleanup.error }),
     ...(cleanup.cause !== undefined && { cause: cleanup.cause }),

@@ -21,3 +21,10 @@ export const completeDrillCleanupInput = drillCleanupStepInput.extend({
   cause: z.string().optional(),
 });
 export type CompleteDrillCleanupInput = z.output<typeof completeDrillCleanupInput>;
+
+/** The hold before a cleanup: how long, and the callback token that ends it early. */
+export const holdDrillCleanupInput = drillCleanupStepInput.extend({
+  delaySeconds: z.number().int().positive({ error: "must be a whole number of seconds above 0" }),
+  taskToken: z.string().min(1, { error: "required: the task token of the hold ($$.Task.Token)" }),
+});
+export type HoldDrillCleanupInput = z.output<typeof holdDrillCleanupInput>;

@@ -15,7 +15,8 @@ import { aws, awsErrorName } from "../steps/launch/aws-failures";
 import { chunks, mapLimit } from "../steps/launch/map-limit";
 import { type DrillCleanupServerItem, type JobItem, keys } from "../stores/execution-items";
 import type { AwaitDrillTerminationInput, DrillCleanupStepInput } from "./cleanup-inputs";
-import { requireDrill, requireEndedDrill } from "./ended-drill";
+import { requireDrill } from "./drill-meta";
+import { requireEndedDrill } from "./ended-drill";
 
 export interface DrillTerminationProgress {
   /** Recovery instances this call asked DRS to terminate. */
@@ -54,10 +55,10 @@ export async function terminateDrillInstances(
     keys.drillCleanup(executionId),
     { executionId, status: "RUNNING", startedAt: now },
     {
-      condition: "attribute_not_exists(pk) OR #startedAt <= :now",
+      condition: "attribute_not_exists(pk) OR attribute_not_exists(#startedAt) OR #startedAt <= :now",
       names: { "#startedAt": "startedAt" },
       values: { ":now": now },
-      remove: ["completedAt", "error", "cause"],
+      remove: ["holdUntil", "holdToken", "completedAt", "error", "cause"],
     },
   );
   return terminationPass(engine, executionId, now);

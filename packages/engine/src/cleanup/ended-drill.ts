@@ -1,8 +1,9 @@
 import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
-import { DrillCleanupRefusedError, ExecutionNotFoundError } from "@drs-orchestrator/core";
+import { DrillCleanupRefusedError } from "@drs-orchestrator/core";
 import type { EngineContext } from "../lambda/engine-context";
 import { executionArnOf } from "../start/execution-name";
 import type { ExecutionMeta } from "../stores/execution-items";
+import { drillMeta } from "./drill-meta";
 
 /**
  * The execution's META when it is a drill that has ended: a real recovery's instances are the
@@ -24,26 +25,6 @@ export async function requireEndedDrill(engine: EngineContext, executionId: stri
     );
   }
   return drillMeta(executionId, meta);
-}
-
-/**
- * The execution's META when it is a drill.
- * @throws ExecutionNotFoundError when the execution never wrote META
- * @throws DrillCleanupRefusedError for a RECOVERY execution
- */
-export async function requireDrill(engine: EngineContext, executionId: string): Promise<ExecutionMeta> {
-  return drillMeta(executionId, await engine.executions.getMeta(executionId));
-}
-
-function drillMeta(executionId: string, meta: ExecutionMeta | undefined): ExecutionMeta {
-  if (!meta) throw new ExecutionNotFoundError(executionId, "META");
-  if (meta.mode !== "DRILL") {
-    throw new DrillCleanupRefusedError(
-      executionId,
-      `it is a ${meta.mode} execution; only a drill's instances and settings are cleaned up`,
-    );
-  }
-  return meta;
 }
 
 async function workflowStatus(engine: EngineContext, executionId: string): Promise<string | undefined> {

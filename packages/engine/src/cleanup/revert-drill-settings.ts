@@ -7,7 +7,7 @@ import { aws } from "../steps/launch/aws-failures";
 import { mapLimit } from "../steps/launch/map-limit";
 import { keys, type ServerItem } from "../stores/execution-items";
 import type { DrillCleanupStepInput } from "./cleanup-inputs";
-import { requireDrill } from "./ended-drill";
+import { requireDrill } from "./drill-meta";
 
 export interface RevertLaunchSettingsResult {
   /** Servers whose template default version or launch configuration this call set back. */

@@ -6,6 +6,7 @@ import { EngineConfigError } from "../config/engine-config";
 import type { EngineContext } from "../lambda/engine-context";
 import { logger } from "../lambda/powertools";
 import { executionArnOf, MAX_EXECUTION_NAME_LENGTH } from "../start/execution-name";
+import { releaseDrillCleanupHold } from "./drill-cleanup-release";
 import { requireEndedDrill } from "./ended-drill";
 
 /** Step Functions holds a Wait for up to a year, the longest a Standard execution runs. */
@@ -32,6 +33,8 @@ export interface StartDrillCleanupResult {
   alreadyStarted: boolean;
   /** The cleanup execution's Step Functions status when it had already been started. */
   status?: string;
+  /** True when this request ended the hold of a cleanup waiting out the plan's `drill.cleanupAfter`. */
+  holdEnded?: boolean;
 }
 
 /** The cleanup's input, as the drill cleanup workflow reads it. */
@@ -57,8 +60,9 @@ export function cleanupExecutionName(executionId: string): string {
 
 /**
  * Starts the drill cleanup of an execution, once: a repeat (or a concurrent start from another
- * entry point) returns the cleanup already started. Nothing starts for a real recovery or a drill
- * still running.
+ * entry point) returns the cleanup already started. A request to clean up now (no delay) ends the
+ * hold of a cleanup already waiting out the plan's `drill.cleanupAfter`. Nothing starts for a real
+ * recovery or a drill still running.
  * @throws InvalidInputError naming each bad field
  * @throws EngineConfigError when CLEANUP_STATE_MACHINE_ARN is not set
  * @throws ExecutionNotFoundError when the execution is not in the executions table
@@ -86,7 +90,7 @@ export async function startDrillCleanup(
   const name = cleanupExecutionName(executionId);
   const cleanupExecutionArn = executionArnOf(stateMachineArn, name);
   const existing = await describeStarted(engine, cleanupExecutionArn);
-  if (existing) return existing;
+  if (existing) return delaySeconds === 0 ? endHold(engine, existing) : existing;
 
   await requireEndedDrill(engine, executionId);
   const input: DrillCleanupExecutionInput = { executionId, ...(delaySeconds > 0 && { delaySeconds }) };
@@ -104,6 +108,15 @@ export async function startDrillCleanup(
   }
   logger.info("drill cleanup started", { executionId, cleanupExecutionArn, delaySeconds });
   return { executionId, cleanupExecutionArn, delaySeconds, alreadyStarted: false };
+}
+
+async function endHold(
+  engine: EngineContext,
+  started: StartDrillCleanupResult,
+): Promise<StartDrillCleanupResult> {
+  if (started.status !== "RUNNING") return started;
+  const holdEnded = await releaseDrillCleanupHold(engine, started.executionId);
+  return holdEnded ? { ...started, holdEnded } : started;
 }
 
 async function describeStarted(

@@ -238,6 +238,8 @@ export interface HookItem extends HookRecord {
  */
 export interface DrillCleanupItem extends DrillCleanupRecord {
   executionId: string;
+  /** While HOLDING: the workflow's callback token; whoever ends the hold early consumes it. */
+  holdToken?: string;
 }
 
 /** What the drill cleanup did to one server: its recovery instance terminated, its settings put back. */
