@@ -13,7 +13,12 @@ import {
 } from "@aws-sdk/client-sfn";
 import { localClientConfig } from "@drs-orchestrator/app";
 import { type OutboundEvent, outboundEventSchema } from "@drs-orchestrator/core";
-import { cleanupExecutionName, drillCleanupReport, executionArnOf } from "@drs-orchestrator/engine";
+import {
+  cleanupExecutionName,
+  drillCleanupReport,
+  endDrillCleanupHold,
+  executionArnOf,
+} from "@drs-orchestrator/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drillCleanupWorkflow } from "../../workflows/drill-cleanup-workflow";
 import { type DeployedApp, type EndedExecution, startDeployedApp } from "../support/local-app";
@@ -544,6 +549,31 @@ describe("automatic cleanup when a drill ends", () => {
     ]);
     // Cleaned up long before the two hours the plan holds.
     const report = await drillCleanupReport(deployed.engine, executionId);
+    expect(Date.parse(report?.startedAt as string) - Date.parse(drill.meta.endedAt as string)).toBeLessThan(
+      3600_000,
+    );
+  }, 60_000);
+
+  it("a request to clean up now that comes before the hold begins ends it as soon as it does", async () => {
+    const planId = await deployed.applyPlan(singleGroupPlan("shop-db-early", "shop", "db"));
+    const drill = await deployed.drill(planId, 30_000);
+    expect(drill.status).toBe("SUCCEEDED");
+    const { executionId } = drill.meta;
+    expect(await endDrillCleanupHold(deployed.engine, executionId)).toBe(true);
+
+    const arn = cleanupArn(deployed, executionId);
+    await deployed.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: deployed.app.environment.CLEANUP_STATE_MACHINE_ARN,
+        name: cleanupExecutionName(executionId),
+        input: JSON.stringify({ executionId, delaySeconds: 7200 }),
+      }),
+    );
+    expect((await waitForCleanup(deployed, arn)).status).toBe("SUCCEEDED");
+    const outputs = await stateOutputs(deployed, arn);
+    expect(outputs.HoldBeforeCleanup).toHaveLength(1);
+    const report = await drillCleanupReport(deployed.engine, executionId);
+    expect(report?.terminatedInstanceIds).toHaveLength(3);
     expect(Date.parse(report?.startedAt as string) - Date.parse(drill.meta.endedAt as string)).toBeLessThan(
       3600_000,
     );

@@ -128,7 +128,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     sfn: [...START, "SendTaskSuccess"],
     tables: { plans: ["GetItem"], executions: ["GetItem", "UpdateItem"] },
   },
-  "hold-drill-cleanup": { tables: { executions: ["GetItem", "UpdateItem"] } },
+  "hold-drill-cleanup": { sfn: ["SendTaskSuccess"], tables: { executions: ["GetItem", "UpdateItem"] } },
   "terminate-drill-instances": {
     drs: ["DescribeJobs", "DescribeRecoveryInstances", "TerminateRecoveryInstances"],
     sfn: ["DescribeExecution"],

@@ -51,7 +51,7 @@ export async function completeDrillCleanup(
     },
     {
       condition: "attribute_not_exists(pk) OR attribute_exists(pk)",
-      remove: ["holdUntil", "holdToken", ...(failure ? [] : ["error", "cause"])],
+      remove: ["holdUntil", "holdToken", "holdEndRequested", ...(failure ? [] : ["error", "cause"])],
     },
   );
 

@@ -58,7 +58,7 @@ export async function terminateDrillInstances(
       condition: "attribute_not_exists(pk) OR attribute_not_exists(#startedAt) OR #startedAt <= :now",
       names: { "#startedAt": "startedAt" },
       values: { ":now": now },
-      remove: ["holdUntil", "holdToken", "completedAt", "error", "cause"],
+      remove: ["holdUntil", "holdToken", "holdEndRequested", "completedAt", "error", "cause"],
     },
   );
   return terminationPass(engine, executionId, now);

@@ -6,7 +6,7 @@ import { EngineConfigError } from "../config/engine-config";
 import type { EngineContext } from "../lambda/engine-context";
 import { logger } from "../lambda/powertools";
 import { executionArnOf, MAX_EXECUTION_NAME_LENGTH } from "../start/execution-name";
-import { releaseDrillCleanupHold } from "./drill-cleanup-release";
+import { endDrillCleanupHold } from "./drill-cleanup-release";
 import { requireEndedDrill } from "./ended-drill";
 
 /** Step Functions holds a Wait for up to a year, the longest a Standard execution runs. */
@@ -114,8 +114,8 @@ async function endHold(
   engine: EngineContext,
   started: StartDrillCleanupResult,
 ): Promise<StartDrillCleanupResult> {
-  if (started.status !== "RUNNING") return started;
-  const holdEnded = await releaseDrillCleanupHold(engine, started.executionId);
+  if (started.status !== "RUNNING" || started.delaySeconds === 0) return started;
+  const holdEnded = await endDrillCleanupHold(engine, started.executionId);
   return holdEnded ? { ...started, holdEnded } : started;
 }
 

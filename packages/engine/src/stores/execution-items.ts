@@ -240,6 +240,8 @@ export interface DrillCleanupItem extends DrillCleanupRecord {
   executionId: string;
   /** While HOLDING: the workflow's callback token; whoever ends the hold early consumes it. */
   holdToken?: string;
+  /** A request to clean up now came before the hold began; the hold step ends it at once. */
+  holdEndRequested?: boolean;
 }
 
 /** What the drill cleanup did to one server: its recovery instance terminated, its settings put back. */
