@@ -2,6 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FUNCTIONS } from "@drs-orchestrator/app";
 import { type Fleet, loadFleetFile } from "@drs-orchestrator/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
@@ -59,7 +60,10 @@ describe("npm start (drs-orchestrator demo)", () => {
     const { stdout } = output;
 
     expect(stdout).toMatch(/Local AWS runtime on http:\/\/127\.0\.0\.1:\d+: 318 source servers/);
-    expect(stdout).toContain("Deployed the app: 10 functions");
+    expect(stdout).toMatch(
+      /Incident MCP server \(examples\/mcp-incident-server\) on http:\/\/127\.0\.0\.1:\d+\/mcp/,
+    );
+    expect(stdout).toContain(`Deployed the app: ${FUNCTIONS.length} functions`);
     expect(stdout).toContain('Stored plan shop "Three-tier web shop"');
     const executionId = /Started drill (shop-drill-\S+) through the start-recovery function/.exec(
       stdout,
@@ -90,8 +94,23 @@ describe("npm start (drs-orchestrator demo)", () => {
       texts.indexOf("wave 1/3 (db) COMPLETED: pending 0, launching 0, launched 0, healthy 3, failed 0"),
     ).toBeLessThan(texts.findIndex((text) => text.startsWith("wave 2/3 (app) LAUNCHING")));
     expect(texts.at(-1)).toBe("execution SUCCEEDED");
-    // The web tier's approval gate stops the drill; the demo approves it itself and says so.
-    expect(stdout).toContain("Wave 3 waits for approval (Approval Required): auto-approved by the demo");
+    // The web tier's approval gate stops the drill; the demo approves it itself and says so, before
+    // the web tier launches.
+    const approval = "Wave 3 waits for approval (Approval Required): auto-approved by the demo";
+    expect(stdout).toContain(approval);
+    expect(stdout.indexOf(approval)).toBeLessThan(stdout.indexOf("wave 3/3 (web) LAUNCHING"));
+    // The plan's hooks call the incident MCP server for real, as they run.
+    expect(stdout).toMatch(
+      /^Hook "open incident" \(beforeRecovery\): mcp incidents\/open_incident SUCCEEDED in \d+ ms$/m,
+    );
+    for (const wave of [1, 2, 3]) {
+      expect(stdout).toMatch(
+        new RegExp(
+          `^Hook "note wave" \\(afterWave ${wave}\\): mcp incidents/add_note SUCCEEDED in \\d+ ms$`,
+          "m",
+        ),
+      );
+    }
     const [last] = changes.slice(-1);
     // The drill takes tens of simulated minutes, whatever the real time.
     expect(last?.seconds).toBeGreaterThan(20 * 60);
@@ -99,6 +118,7 @@ describe("npm start (drs-orchestrator demo)", () => {
     const summary = stdout.slice(stdout.indexOf(`Drill ${executionId} of plan shop v1 SUCCEEDED in `));
     expect(summary).toMatch(/RTO: \w+ achieved, target 45m: met/);
     expect(summary).toContain("Servers: 9 servers, 9 launched, 9 healthy, 0 failed");
+    expect(summary).toMatch(/^Wave 3 approval: APPROVED by drs-orchestrator demo after \w+$/m);
     expect(summary).toMatch(/^1 +db +COMPLETED +3 +3 +0 +1 +\w+ +\w+ +\w+$/m);
     expect(summary).toMatch(/^3 +web +COMPLETED +3 +3 +0 +1 +\w+ +\w+ +\w+$/m);
 
@@ -123,6 +143,17 @@ describe("npm start (drs-orchestrator demo)", () => {
         expect(row?.[4]).toMatch(expected[tier][1]);
       }
     }
+
+    // The timeline the hooks wrote, read back from the incident server.
+    expect(stdout.slice(stdout.indexOf("Incident timeline")).split("\n")).toEqual([
+      'Incident timeline the hooks kept on the "incidents" MCP server:',
+      `INC-0001 DRILL of Three-tier web shop (${executionId}), severity 3`,
+      "  1. wave 1/3 (db) recovered: 3 of 3 servers healthy",
+      "  2. wave 2/3 (app) recovered: 3 of 3 servers healthy",
+      "  3. wave 3/3 (web) recovered: 3 of 3 servers healthy",
+      "  4. DRILL complete: 9 of 9 servers healthy",
+      "",
+    ]);
   }, 120_000);
 
   it("exits 1 with the error when the drill fails: a group that selects no server", async () => {

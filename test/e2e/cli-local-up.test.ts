@@ -9,7 +9,8 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 const ROOT = new URL("../..", import.meta.url).pathname;
 const BIN = `${ROOT}packages/cli/bin/drs-orchestrator.js`;
 
-let child: ChildProcessWithoutNullStreams | undefined;
+/** Every CLI process a test started; the ones still running are killed after it, whatever happened. */
+const children = new Set<ChildProcessWithoutNullStreams>();
 let fleet: Fleet;
 
 beforeAll(async () => {
@@ -19,13 +20,14 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  child = undefined;
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  children.clear();
 });
 
 function run(args: string[], env: Record<string, string> = {}) {
   const started = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-  child = started;
+  children.add(started);
   const output = { stdout: "", stderr: "" };
   started.stdout.on("data", (chunk) => {
     output.stdout += chunk;
@@ -228,6 +230,7 @@ describe("drs-orchestrator local up", () => {
     await until("the first runtime", () => /^export AWS_ENDPOINT_URL=/m.test(first.output.stdout));
     const port = /127\.0\.0\.1:(\d+)/.exec(first.output.stdout)?.[1] as string;
     const second = spawn(process.execPath, [BIN, "local", "up", "--port", port], { cwd: ROOT });
+    children.add(second);
     let stderr = "";
     second.stderr.on("data", (chunk) => {
       stderr += chunk;

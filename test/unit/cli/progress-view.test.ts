@@ -3,6 +3,7 @@ import type { CommandIo } from "../../../packages/cli/src/command";
 import { LiveProgress, redrawFrame } from "../../../packages/cli/src/output/live-progress";
 import {
   executionProgress,
+  hookNote,
   type ProgressSnapshot,
   progressChanges,
   renderProgress,
@@ -173,6 +174,28 @@ describe("LiveProgress", () => {
     ]);
   });
 
+  it("keeps a note above the frame on a terminal and draws the frame again below it", () => {
+    const { io, out } = capture();
+    const live = new LiveProgress(io, { columns: 80 });
+    const progress = executionProgress(snapshot());
+    live.update(progress);
+    live.note("Wave 2 waits for approval: auto-approved");
+    // The note replaces the frame (four lines up), then the frame starts afresh below it.
+    expect(out.slice(1)).toEqual([
+      "\u001b[4F\u001b[JWave 2 waits for approval: auto-approved",
+      redrawFrame(0, renderProgress(progress), 80),
+    ]);
+    live.update(progress);
+    expect(out[3]?.startsWith("\u001b[4F\u001b[J")).toBe(true);
+  });
+
+  it("prints a note as its own line when the output is not a terminal", () => {
+    const { io, out } = capture();
+    const live = new LiveProgress(io, undefined);
+    live.note("Wave 2 waits for approval: auto-approved");
+    expect(out).toEqual(["Wave 2 waits for approval: auto-approved"]);
+  });
+
   it("prints change lines, free of control characters, when the output is not a terminal", () => {
     const { io, out } = capture();
     const live = new LiveProgress(io, undefined);
@@ -187,5 +210,40 @@ describe("redrawFrame", () => {
   it("draws the first frame where the cursor is and erases what a longer frame left below", () => {
     expect(redrawFrame(0, ["a", "b"])).toBe("\u001b[Ja\nb");
     expect(redrawFrame(3, ["a"])).toBe("\u001b[3F\u001b[Ja");
+  });
+});
+
+describe("hookNote", () => {
+  const hook = {
+    name: "note wave",
+    phase: "afterWave" as const,
+    wave: 2,
+    kind: "mcp" as const,
+    target: "incidents/add_note",
+    onFailure: "continue" as const,
+    status: "SUCCEEDED" as const,
+    durationMs: 15.6,
+  };
+
+  it("names the hook, its phase and wave, what it called and how it ended", () => {
+    expect(hookNote(hook)).toBe('Hook "note wave" (afterWave 2): mcp incidents/add_note SUCCEEDED in 16 ms');
+    const { wave: _, ...beforeRecovery } = {
+      ...hook,
+      phase: "beforeRecovery" as const,
+      name: "open incident",
+    };
+    expect(hookNote(beforeRecovery)).toBe(
+      'Hook "open incident" (beforeRecovery): mcp incidents/add_note SUCCEEDED in 16 ms',
+    );
+  });
+
+  it("says why a hook failed and whether the recovery goes on past it", () => {
+    const failed = { ...hook, status: "FAILED" as const, error: "HookTimeoutError: no answer in 30s" };
+    expect(hookNote(failed)).toBe(
+      'Hook "note wave" (afterWave 2): mcp incidents/add_note FAILED in 16 ms, the recovery goes on: HookTimeoutError: no answer in 30s',
+    );
+    expect(hookNote({ ...failed, onFailure: "abort" })).toBe(
+      'Hook "note wave" (afterWave 2): mcp incidents/add_note FAILED in 16 ms: HookTimeoutError: no answer in 30s',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { type ServerRecord, summarizeRecovery, type WaveRecord } from "@drs-orchestrator/core";
 import { describe, expect, it } from "vitest";
+import { renderIncidentTimeline } from "../../../packages/cli/src/output/incident-timeline";
 import { renderRecoverySummary } from "../../../packages/cli/src/output/recovery-summary-text";
 
 const execution = {
@@ -115,6 +116,66 @@ describe("renderRecoverySummary", () => {
     ]);
   });
 
+  it("says who decided each approval gate and lists the hooks that ran, with why one failed", () => {
+    const hook = {
+      kind: "mcp" as const,
+      target: "incidents/add_note",
+      onFailure: "continue" as const,
+      startedAt: "2026-11-21T10:00:05Z",
+    };
+    const summary = summarizeRecovery({
+      execution,
+      outcome: { status: "SUCCEEDED", endedAt: "2026-11-21T10:33:00Z" },
+      waves,
+      servers,
+      approvals: [
+        {
+          wave: 2,
+          status: "APPROVED",
+          requestedAt: "2026-11-21T10:11:35Z",
+          expiresAt: "2026-11-21T11:11:35Z",
+          decidedAt: "2026-11-21T10:11:39Z",
+          by: "drs-orchestrator demo",
+        },
+      ],
+      hooks: [
+        {
+          ...hook,
+          phase: "afterWave",
+          wave: 1,
+          index: 0,
+          name: "note wave",
+          status: "FAILED",
+          attempts: 2,
+          durationMs: 1520.4,
+          attemptLog: [],
+          error: "MCP server incidents is not configured",
+        },
+        {
+          ...hook,
+          phase: "beforeRecovery",
+          index: 0,
+          name: "open incident",
+          target: "incidents/open_incident",
+          status: "SUCCEEDED",
+          attempts: 1,
+          durationMs: 12,
+          attemptLog: [],
+        },
+      ],
+    });
+    const text = renderRecoverySummary(summary);
+    expect(text).toContain("Wave 2 approval: APPROVED by drs-orchestrator demo after 4s");
+    expect(text).toContain(
+      [
+        "HOOK           PHASE           CALLS                        STATUS              ATTEMPTS    MS",
+        "open incident  beforeRecovery  mcp incidents/open_incident  SUCCEEDED                  1    12",
+        "note wave      afterWave 1     mcp incidents/add_note       FAILED (continued)         2  1520",
+      ].join("\n"),
+    );
+    expect(text.split("\n").at(-1)).toBe("Hook note wave: MCP server incidents is not configured");
+  });
+
   it("marks an RTO achieved over its target as breached", () => {
     const summary = summarizeRecovery({
       execution: { ...execution, rtoSeconds: 30 * 60 },
@@ -123,5 +184,26 @@ describe("renderRecoverySummary", () => {
       servers,
     });
     expect(renderRecoverySummary(summary)).toContain("RTO: 32m30s achieved, target 30m: BREACHED");
+  });
+});
+
+describe("renderIncidentTimeline", () => {
+  it("lists each incident with its notes in the order they were written", () => {
+    expect(
+      renderIncidentTimeline([
+        {
+          incidentId: "INC-0001",
+          title: "DRILL of Three-tier web shop (shop-drill-1)",
+          severity: 3,
+          notes: [{ text: "wave 1/3 (db) recovered" }, { text: "DRILL complete" }],
+        },
+        { incidentId: "INC-0002", title: "Another", severity: 1, notes: [] },
+      ]).split("\n"),
+    ).toEqual([
+      "INC-0001 DRILL of Three-tier web shop (shop-drill-1), severity 3",
+      "  1. wave 1/3 (db) recovered",
+      "  2. DRILL complete",
+      "INC-0002 Another, severity 1",
+    ]);
   });
 });

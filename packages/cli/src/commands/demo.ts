@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import {
   DescribeExecutionCommand,
@@ -10,6 +11,7 @@ import {
   formatPlanIssue,
   loadDocumentFile,
   loadFleetFile,
+  orderHookRecords,
   type Plan,
   type PlanIssue,
   parsePlanData,
@@ -18,10 +20,12 @@ import {
 } from "@drs-orchestrator/core";
 import type { EngineContext } from "@drs-orchestrator/engine";
 import { type LocalAws, startLocalAws } from "@drs-orchestrator/local";
+import { startIncidentServer } from "../../../../examples/mcp-incident-server/incident-server";
 import { type CommandIo, defineCommand, UsageError } from "../command";
 import { quietFunctionOutput } from "../output/function-output";
+import { renderIncidentTimeline } from "../output/incident-timeline";
 import { LiveProgress } from "../output/live-progress";
-import { executionProgress } from "../output/progress-view";
+import { executionProgress, hookNote } from "../output/progress-view";
 import { renderRecoverySummary } from "../output/recovery-summary-text";
 
 const REPOSITORY = new URL("../../../../", import.meta.url);
@@ -32,6 +36,9 @@ const DEFAULT_SPEED = 80;
 const POLL_MS = 250;
 /** Who approves the drill's gates: the demo itself, so an unattended run shows a gate and goes on. */
 const DEMO_APPROVER = "drs-orchestrator demo";
+/** The MCP server name the example plans' hooks call, and the secret holding its bearer token. */
+const INCIDENT_SERVER = "incidents";
+const INCIDENT_TOKEN_SECRET = "drs-orchestrator/incidents-token";
 
 export const command = defineCommand({
   usage: "",
@@ -39,8 +46,9 @@ export const command = defineCommand({
     "Runs a DRS drill end to end on the local runtime and shows it live: starts the emulated AWS services " +
     "with the fleet, deploys the app (tables, functions, state machine, rules), stores the plan, starts a " +
     "drill through the start-recovery function and shows each wave's servers pending, launching, launched, " +
-    "healthy and failed until the drill ends, then the recovery summary. Exit code 0 when the drill " +
-    "succeeded, 1 otherwise.",
+    "healthy and failed until the drill ends, then the recovery summary. The example incident MCP server runs " +
+    "alongside as `incidents` for the plan's hooks; the demo approves the plan's approval gates itself. Exit " +
+    "code 0 when the drill succeeded, 1 otherwise.",
   options: {
     plan: {
       type: "string",
@@ -82,13 +90,28 @@ export const command = defineCommand({
     const { approvePendingGates, createEngineContext } = await import("@drs-orchestrator/engine");
 
     const local = await startLocalAws({ fleet: fleetResult.fleet, speed });
+    const token = randomBytes(16).toString("hex");
+    const incidents = await startIncidentServer({ port: 0, token });
     const interrupt = onInterrupt();
     try {
       io.out(
         `Local AWS runtime on ${local.endpoint}: ${local.fleet.sourceServers.length} source servers from ` +
           `${fleetName}, clock ${speed}× real time`,
       );
-      const app = await deployLocalApp(local, { logLevel: "ERROR", environment: functionSettings });
+      local.secrets.seed(INCIDENT_TOKEN_SECRET, token);
+      io.out(
+        `Incident MCP server (examples/mcp-incident-server) on ${incidents.url}, ` +
+          `"${INCIDENT_SERVER}" to the plan's hooks`,
+      );
+      const app = await deployLocalApp(local, {
+        logLevel: "ERROR",
+        environment: {
+          ...functionSettings,
+          HOOK_MCP_SERVERS: JSON.stringify({
+            [INCIDENT_SERVER]: { url: incidents.url, tokenSecret: INCIDENT_TOKEN_SECRET },
+          }),
+        },
+      });
       io.out(
         `Deployed the app: ${Object.keys(app.functionNames).length} functions, state machine ` +
           app.recoveryStateMachineArn,
@@ -104,10 +127,27 @@ export const command = defineCommand({
       const started = await startDrill(config, app.functionNames["start-recovery"] as string, plan.id);
       io.out(`Started drill ${started.executionId} through the start-recovery function\n`);
 
-      // The plan's approval gates stop the drill as they would any recovery; here the demo decides them.
-      const autoApprove = () =>
-        approvePendingGates(engine, started.executionId, { by: DEMO_APPROVER, now: local.clock.now() });
-      const status = await followExecution(local, config, engine, started, io, interrupt, autoApprove);
+      const noted = new Set<string>();
+      const news = async (): Promise<string[]> => {
+        // The plan's approval gates stop the drill as they would any recovery; here the demo decides them.
+        const approved = await approvePendingGates(engine, started.executionId, {
+          by: DEMO_APPROVER,
+          now: local.clock.now(),
+        });
+        const hooks = orderHookRecords(await engine.executions.hooks(started.executionId)).filter((hook) => {
+          const key = `${hook.phase}/${hook.wave ?? ""}/${hook.index}`;
+          if (noted.has(key)) return false;
+          noted.add(key);
+          return true;
+        });
+        return [
+          ...approved.map(
+            ({ wave }) => `Wave ${wave} waits for approval (Approval Required): auto-approved by the demo`,
+          ),
+          ...hooks.map(hookNote),
+        ];
+      };
+      const status = await followExecution(local, config, engine, started, io, interrupt, news);
       if (status === "INTERRUPTED") {
         io.err("interrupted: stopping the local runtime");
         return 130;
@@ -118,10 +158,19 @@ export const command = defineCommand({
         const failure = await firstFailure(config, started.executionArn);
         io.out(`\nDrill ${started.executionId} ${status} before it recorded anything: ${failure}`);
       }
+      const timeline = incidents.notes.all();
+      if (timeline.length > 0) {
+        io.out(`\nIncident timeline the hooks kept on the "${INCIDENT_SERVER}" MCP server:`);
+        io.out(renderIncidentTimeline(timeline));
+      }
       return status === "SUCCEEDED" && summary?.status === "SUCCEEDED" ? 0 : 1;
+    } catch (error) {
+      io.err(`the demo drill could not run: ${(error as Error).message}`);
+      return 1;
     } finally {
       interrupt.dispose();
       await local.stop();
+      await incidents.close();
     }
   },
 });
@@ -187,7 +236,8 @@ async function followExecution(
   started: StartedExecution,
   io: CommandIo,
   interrupt: Interrupt,
-  autoApprove: () => Promise<{ wave: number }[]>,
+  /** What happened since the last poll that the progress counts do not show, one line each. */
+  news: () => Promise<string[]>,
 ): Promise<string> {
   const sfn = new SFNClient(config);
   const live = new LiveProgress(
@@ -203,13 +253,11 @@ async function followExecution(
         engine.executions.waves(started.executionId),
         engine.executions.servers(started.executionId),
       ]);
+      for (const line of await news()) live.note(line);
       live.update(
         executionProgress({ ...(meta && { meta }), waves, servers, now: local.clock.now().toISOString() }),
       );
       if (status !== "RUNNING") return status ?? "UNKNOWN";
-      for (const { wave } of await autoApprove()) {
-        live.note(`Wave ${wave} waits for approval (Approval Required): auto-approved by the demo`);
-      }
       if (await interrupt.within(POLL_MS)) return "INTERRUPTED";
     }
   } finally {
@@ -219,10 +267,12 @@ async function followExecution(
 
 /** The recovery report of the ended execution, from its items as finalize recorded them. */
 async function loadSummary(engine: EngineContext, executionId: string): Promise<RecoverySummary | undefined> {
-  const [meta, waves, servers] = await Promise.all([
+  const [meta, waves, servers, hooks, approvals] = await Promise.all([
     engine.executions.getMeta(executionId),
     engine.executions.waves(executionId),
     engine.executions.servers(executionId),
+    engine.executions.hooks(executionId),
+    engine.executions.approvals(executionId),
   ]);
   if (!meta) return undefined;
   return summarizeRecovery({
@@ -235,6 +285,8 @@ async function loadSummary(engine: EngineContext, executionId: string): Promise<
     },
     waves,
     servers,
+    hooks,
+    approvals,
   });
 }
 

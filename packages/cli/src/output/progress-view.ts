@@ -1,4 +1,4 @@
-import { formatDuration } from "@drs-orchestrator/core";
+import { formatDuration, type HookRecord } from "@drs-orchestrator/core";
 import type { ExecutionMeta, ServerItem, WaveItem } from "@drs-orchestrator/engine";
 import { renderTable } from "./table";
 
@@ -144,4 +144,21 @@ export function progressChanges(previous: ExecutionProgress | undefined, next: E
     lines.push(`${stamp} execution ${next.status}`);
   }
   return lines;
+}
+
+/**
+ * A line for a hook that ran, e.g. `Hook "note wave" (afterWave 1): mcp incidents/add_note SUCCEEDED in 12 ms`;
+ * a failure the plan lets the recovery continue past says so, with the error.
+ */
+export function hookNote(
+  hook: Pick<
+    HookRecord,
+    "name" | "phase" | "wave" | "kind" | "target" | "status" | "onFailure" | "durationMs" | "error"
+  >,
+): string {
+  const phase = hook.wave === undefined ? hook.phase : `${hook.phase} ${hook.wave}`;
+  const line = `Hook "${hook.name}" (${phase}): ${hook.kind} ${hook.target} ${hook.status} in ${Math.round(hook.durationMs)} ms`;
+  if (hook.status === "SUCCEEDED") return line;
+  const goesOn = hook.onFailure === "continue" ? ", the recovery goes on" : "";
+  return `${line}${goesOn}${hook.error ? `: ${hook.error}` : ""}`;
 }

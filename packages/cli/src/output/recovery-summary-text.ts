@@ -21,6 +21,41 @@ function rtoLine(summary: RecoverySummary): string {
   return `RTO: ${formatDuration(rto.achievedSeconds)} achieved, ${target}: ${verdict}`;
 }
 
+function secondsBetween(from: string, to: string): number {
+  return Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
+}
+
+function approvalLine(approval: RecoverySummary["approvals"][number]): string {
+  const decided =
+    approval.decidedAt === undefined
+      ? ""
+      : ` after ${formatDuration(secondsBetween(approval.requestedAt, approval.decidedAt))}`;
+  const by = approval.by === undefined ? "" : ` by ${approval.by}`;
+  const comment = approval.comment === undefined ? "" : `: ${approval.comment}`;
+  return `Wave ${approval.wave} approval: ${approval.status}${by}${decided}${comment}`;
+}
+
+function hooksTable(hooks: RecoverySummary["hooks"]): string {
+  return renderTable(
+    [
+      { header: "HOOK" },
+      { header: "PHASE" },
+      { header: "CALLS" },
+      { header: "STATUS" },
+      { header: "ATTEMPTS", align: "right" },
+      { header: "MS", align: "right" },
+    ],
+    hooks.map((hook) => [
+      hook.name,
+      hook.wave === undefined ? hook.phase : `${hook.phase} ${hook.wave}`,
+      `${hook.kind} ${hook.target}`,
+      hook.status === "FAILED" && hook.onFailure === "continue" ? "FAILED (continued)" : hook.status,
+      String(hook.attempts),
+      String(Math.round(hook.durationMs)),
+    ]),
+  );
+}
+
 function countsLine(summary: RecoverySummary): string {
   const { counts } = summary;
   const parts = [
@@ -37,11 +72,15 @@ function countsLine(summary: RecoverySummary): string {
 
 /**
  * The end-of-execution report as text: outcome, RTO achieved against the target, each wave's
- * durations (start → all launched → all healthy) and one row per server with its recovery
- * instance; then why anything failed.
+ * durations (start → all launched → all healthy), its approval, one row per server with its
+ * recovery instance, the hooks that ran; then why anything failed.
  */
 export function renderRecoverySummary(summary: RecoverySummary): string {
-  const sections = [[headline(summary), rtoLine(summary), countsLine(summary)].join("\n")];
+  const sections = [
+    [headline(summary), rtoLine(summary), countsLine(summary), ...summary.approvals.map(approvalLine)].join(
+      "\n",
+    ),
+  ];
 
   const count = { align: "right" } as const;
   sections.push(
@@ -98,9 +137,14 @@ export function renderRecoverySummary(summary: RecoverySummary): string {
     ),
   );
 
+  if (summary.hooks.length > 0) sections.push(hooksTable(summary.hooks));
+
   const problems = [
     summary.reason && `Aborted: ${summary.reason}`,
     summary.error && `Error: ${summary.error}${summary.cause ? `: ${summary.cause}` : ""}`,
+    ...summary.hooks
+      .filter((hook) => hook.error !== undefined)
+      .map((hook) => `Hook ${hook.name}: ${hook.error}`),
     ...summary.servers
       .filter((server) => server.failureReason !== undefined)
       .map((server) => `${server.hostname ?? server.sourceServerId}: ${server.failureReason}`),
