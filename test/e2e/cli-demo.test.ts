@@ -177,6 +177,31 @@ describe("npm start (drs-orchestrator demo)", () => {
     );
   }, 60_000);
 
+  it("stops the runtime cleanly on Ctrl-C and exits 130", async () => {
+    const child = spawn(process.execPath, [BIN, "demo"], { cwd: ROOT });
+    children.add(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const deadline = performance.now() + 30_000;
+    while (!stdout.includes("through the start-recovery function")) {
+      if (performance.now() > deadline) throw new Error(`the drill did not start:\n${stdout}\n${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill("SIGINT");
+    const interruptedAt = performance.now();
+    expect(await exited).toBe(130);
+    expect(performance.now() - interruptedAt).toBeLessThan(5_000);
+    expect(stderr).toContain("interrupted: stopping the local runtime");
+    expect(stdout).not.toContain("SUCCEEDED");
+  }, 60_000);
+
   it("names every problem of an invalid plan and a bad option without starting anything", async () => {
     const planFile = join(directory, "invalid.yaml");
     await writeFile(planFile, "id: Bad Id\nname: x\nrpo: 5m\ngroups: []\n");
