@@ -44,8 +44,15 @@ export interface FunctionAccess {
   sfn?: readonly SfnOperation[];
   /** PutEvents on the app's bus (outbound status events). */
   events?: readonly "PutEvents"[];
-  /** Hooks: the Lambda functions and SSM automations a plan names, known only at run time. */
-  hooks?: { lambda?: readonly "InvokeFunction"[]; ssm?: readonly SsmOperation[] };
+  /**
+   * Hooks: the Lambda functions and SSM automations a plan names, known only at run time, and the
+   * MCP servers' token secrets (read through Powertools Parameters, which the source scan cannot see).
+   */
+  hooks?: {
+    lambda?: readonly "InvokeFunction"[];
+    ssm?: readonly SsmOperation[];
+    secrets?: readonly "GetSecretValue"[];
+  };
   tables?: Partial<Record<TableSpec["name"], readonly DynamoOperation[]>>;
 }
 
@@ -106,7 +113,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     events: ["PutEvents"],
     tables: { plans: ["GetItem"], executions: [...WAVE_ITEMS, "PutItem"] },
   },
-  "expire-approval": { tables: { executions: ["GetItem", "UpdateItem"] } },
+  "expire-approval": { tables: { plans: ["GetItem"], executions: ["GetItem", "PutItem", "UpdateItem"] } },
   "decide-approval": {
     sfn: ["SendTaskSuccess", "SendTaskFailure"],
     tables: { executions: ["GetItem", "UpdateItem"] },
@@ -121,6 +128,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     hooks: {
       lambda: ["InvokeFunction"],
       ssm: ["StartAutomationExecution", "GetAutomationExecution", "StopAutomationExecution"],
+      secrets: ["GetSecretValue"],
     },
     tables: { plans: ["GetItem"], executions: ["GetItem", "PutItem", "Query"] },
   },

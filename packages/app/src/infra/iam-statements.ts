@@ -197,8 +197,21 @@ function hookStatements(hooks: FunctionAccess["hooks"], scope: AwsScope): Policy
       reason,
     });
   }
+  if (hooks?.secrets?.length) {
+    statements.push({
+      sid: "HookSecrets",
+      actions: pascal(hooks.secrets, "secretsmanager"),
+      // Hook credentials live under one name prefix, so the functions cannot read other secrets.
+      resources: [
+        `arn:${scope.partition}:secretsmanager:${scope.region}:${scope.accountId}:secret:${HOOK_SECRET_PREFIX}*`,
+      ],
+    });
+  }
   return statements;
 }
+
+/** Name prefix of the Secrets Manager secrets that hold hook credentials (MCP server tokens). */
+export const HOOK_SECRET_PREFIX = "drs-orchestrator/";
 
 const xrayStatement: PolicyStatement = {
   sid: "XRayTraces",

@@ -133,21 +133,14 @@ export async function decideApproval(
       }
     } else {
       const status = decidedStatus(decision);
-      const decided: ApprovalItem = {
-        ...item,
+      const fields = {
         status,
         decidedAt: at,
         by,
         ...(comment ? { comment } : {}),
         ...(status === "REJECTED" && { reason: rejectionReason(wave, by, comment) }),
       };
-      const fields = {
-        status,
-        decidedAt: at,
-        by,
-        ...(comment ? { comment } : {}),
-        ...(decided.reason !== undefined && { reason: decided.reason }),
-      };
+      const decided: ApprovalItem = { ...item, ...fields };
       if (await closePending(engine, item, token, fields)) {
         await answerApprovalTask(engine, token, answerOf(decided), item);
         logger.info("approval decided", { executionId, wave, status, by });
