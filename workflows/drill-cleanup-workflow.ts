@@ -1,4 +1,5 @@
 import type { StateMachine } from "asl-types";
+import { STEP_RETRY } from "./step-retry";
 
 /** The Lambda functions the drill cleanup workflow calls, by ARN (filled in by the stacks or the local runtime). */
 export interface DrillCleanupFunctionArns {
@@ -24,25 +25,6 @@ export const DEFAULT_DRILL_CLEANUP_TIMING: DrillCleanupTiming = {
   terminateTimeoutSeconds: 3600,
 };
 
-/** Errors a step may raise that are worth retrying once the SDK's own retries are spent. */
-const TRANSIENT_ERRORS = [
-  "Lambda.ServiceException",
-  "Lambda.AWSLambdaException",
-  "Lambda.SdkClientException",
-  "Lambda.TooManyRequestsException",
-  "TransientAwsError",
-];
-
-const retry = [
-  {
-    ErrorEquals: TRANSIENT_ERRORS,
-    IntervalSeconds: 2,
-    MaxAttempts: 4,
-    BackoffRate: 2,
-    JitterStrategy: "FULL",
-  },
-];
-
 /** A refused cleanup (a real recovery, a drill still running) did nothing, so there is nothing to record. */
 const onError = [
   { ErrorEquals: ["DrillCleanupRefusedError"], ResultPath: "$.error", Next: "CleanupRefused" },
@@ -56,7 +38,7 @@ function cleanupStep(resource: string, next: string, resultPath: string | null, 
     Resource: resource,
     Parameters: { "executionId.$": "$.executionId", "now.$": "$$.State.EnteredTime", ...extra },
     ResultPath: resultPath,
-    Retry: retry,
+    Retry: STEP_RETRY,
     Catch: onError,
     Next: next,
   };
@@ -106,7 +88,7 @@ export function drillCleanupWorkflow(
         },
         TimeoutSecondsPath: "$.delaySeconds",
         ResultPath: null,
-        Retry: retry,
+        Retry: STEP_RETRY,
         Catch: [
           { ErrorEquals: ["States.Timeout"], ResultPath: null, Next: "TerminateDrillInstances" },
           ...onError,
@@ -145,7 +127,7 @@ export function drillCleanupWorkflow(
           outcome: "SUCCEEDED",
         },
         ResultPath: "$.cleanup",
-        Retry: retry,
+        Retry: STEP_RETRY,
         Next: "Cleaned?",
       },
       "Cleaned?": {
@@ -164,7 +146,7 @@ export function drillCleanupWorkflow(
           "cause.$": "$.error.Cause",
         },
         ResultPath: "$.cleanup",
-        Retry: retry,
+        Retry: STEP_RETRY,
         Next: "CleanupFailed",
       },
       CleanupSucceeded: { Type: "Succeed" },

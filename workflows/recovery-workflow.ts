@@ -1,4 +1,5 @@
 import type { StateMachine } from "asl-types";
+import { STEP_RETRY } from "./step-retry";
 
 /** The Lambda functions the recovery workflow calls, by ARN (filled in by the stacks or the local runtime). */
 export interface RecoveryFunctionArns {
@@ -30,24 +31,6 @@ export const DEFAULT_RECOVERY_TIMING: RecoveryWorkflowTiming = {
   healthPollSeconds: 15,
 };
 
-/** Errors a step may raise that are worth retrying in the workflow once the SDK's own retries are spent. */
-const TRANSIENT_ERRORS = [
-  "Lambda.ServiceException",
-  "Lambda.AWSLambdaException",
-  "Lambda.SdkClientException",
-  "Lambda.TooManyRequestsException",
-  "TransientAwsError",
-];
-
-const retry = [
-  {
-    ErrorEquals: TRANSIENT_ERRORS,
-    IntervalSeconds: 2,
-    MaxAttempts: 4,
-    BackoffRate: 2,
-    JitterStrategy: "FULL",
-  },
-];
 const toFinalizeOnError = [
   { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "FinalizeAfterError" },
 ];
@@ -67,7 +50,7 @@ function waveStep(resource: string, next: string, resultPath: string | null) {
       "now.$": "$$.State.EnteredTime",
     },
     ResultPath: resultPath,
-    Retry: retry,
+    Retry: STEP_RETRY,
     Catch: toFinalizeOnError,
     Next: next,
   };
@@ -90,7 +73,7 @@ function hooksStep(resource: string, phase: string, next: string) {
       "now.$": "$$.State.EnteredTime",
     },
     ResultPath: null,
-    Retry: retry,
+    Retry: STEP_RETRY,
     Catch: toFinalizeOnError,
     Next: next,
   };
@@ -131,7 +114,7 @@ export function recoveryWorkflow(
           "approvalWaitSeconds.$": "$.approvalWaitSeconds",
         },
         ResultPath: "$.cursor",
-        Retry: retry,
+        Retry: STEP_RETRY,
         Catch: toFinalizeOnError,
         Next: "BeforeRecoveryHooks",
       },
@@ -154,7 +137,7 @@ export function recoveryWorkflow(
         },
         TimeoutSecondsPath: "$.cursor.approvalWaitSeconds",
         ResultPath: null,
-        Retry: retry,
+        Retry: STEP_RETRY,
         Catch: [
           { ErrorEquals: ["ApprovalRejected"], ResultPath: "$.approval", Next: "AbortOnRejection" },
           { ErrorEquals: ["States.Timeout"], ResultPath: null, Next: "ExpireApproval" },
@@ -196,7 +179,7 @@ export function recoveryWorkflow(
         },
         TimeoutSeconds: timing.launchWaitTimeoutSeconds,
         ResultPath: null,
-        Retry: retry,
+        Retry: STEP_RETRY,
         Catch: [
           { ErrorEquals: ["States.Timeout"], ResultPath: null, Next: "ReconcileLaunches" },
           ...toFinalizeOnError,
@@ -253,7 +236,7 @@ export function recoveryWorkflow(
           outcome: "COMPLETED",
         },
         ResultPath: "$.summary",
-        Retry: retry,
+        Retry: STEP_RETRY,
         Next: "RecoverySucceeded",
       },
       FinalizeAborted: {
@@ -267,7 +250,7 @@ export function recoveryWorkflow(
           "reason.$": "$.policy.reason",
         },
         ResultPath: "$.summary",
-        Retry: retry,
+        Retry: STEP_RETRY,
         Next: "RecoveryAborted",
       },
       FinalizeAfterError: {
@@ -282,7 +265,7 @@ export function recoveryWorkflow(
           "cause.$": "$.error.Cause",
         },
         ResultPath: "$.summary",
-        Retry: retry,
+        Retry: STEP_RETRY,
         Next: "RecoveryFailed",
       },
       RecoverySucceeded: { Type: "Succeed" },

@@ -37,12 +37,14 @@ function tasks(all = states()): [string, TaskState][] {
   return Object.entries(all).filter((entry): entry is [string, TaskState] => entry[1].Type === "Task");
 }
 
-/** The Lambda errors AWS recommends retrying, and the engine's own transient AWS failure. */
+/** The Lambda errors AWS recommends retrying, a timed-out or crashed sandbox, and the engine's own transient AWS failure. */
 const TRANSIENT = [
   "Lambda.ServiceException",
   "Lambda.AWSLambdaException",
   "Lambda.SdkClientException",
   "Lambda.TooManyRequestsException",
+  "Sandbox.Timedout",
+  "Runtime.ExitError",
   "TransientAwsError",
 ];
 const FINALIZE_STATES = ["Finalize", "FinalizeAborted", "FinalizeAfterError"];
