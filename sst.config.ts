@@ -1,7 +1,7 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
 /**
- * DRS Orchestrator on AWS: tables, step functions, the recovery state machine, EventBridge
+ * DRS Orchestrator on AWS: tables, step functions, the recovery and drill cleanup state machines, EventBridge
  * triggers, the MCP endpoint and monitoring, per stage. Settings per stage come from
  * stacks/stages/<stage>.json (optional); `prod` is retained and protected.
  */
@@ -42,6 +42,8 @@ export default $config({
       `arn:${partition}:states:${region}:${identity.accountId}:stateMachine:${physicalName(name)}`;
     const recoveryName = physicalName("recovery");
     const recoveryStateMachineArn = machineArn("recovery");
+    const cleanupName = physicalName("drill-cleanup");
+    const cleanupStateMachineArn = machineArn("drill-cleanup");
 
     const deployed = functions({
       config,
@@ -49,10 +51,10 @@ export default $config({
       tables,
       bus,
       recoveryStateMachineArn: $util.output(recoveryStateMachineArn),
-      // The drill cleanup machine's name is fixed too; its functions start and describe it.
-      stateMachineArns: $util.output([recoveryStateMachineArn, machineArn("drill-cleanup")]),
+      cleanupStateMachineArn: $util.output(cleanupStateMachineArn),
+      stateMachineArns: $util.output([recoveryStateMachineArn, cleanupStateMachineArn]),
     });
-    const recovery = workflows({ config, functions: deployed, recoveryName });
+    const { recovery, cleanup } = workflows({ config, functions: deployed, recoveryName, cleanupName });
 
     const alertTopic = new aws.sns.Topic("Alerts", { name: physicalName("alerts") });
     for (const [i, email] of config.alertEmails.entries()) {
@@ -79,6 +81,7 @@ export default $config({
       alertTopic,
       functions: deployed,
       recovery,
+      cleanup,
       deadLetterQueue: wired.deadLetterQueue,
       plans,
       replication: await resolveReplicationTargets(plans, region),
@@ -90,6 +93,7 @@ export default $config({
       plansTable: tables.plans.name,
       executionsTable: tables.executions.name,
       recoveryStateMachineArn: recovery.arn,
+      cleanupStateMachineArn: cleanup.arn,
       eventBusName: bus.name,
       startRecoveryFunctionArn: deployed.get("start-recovery")?.fn.arn,
       alertTopicArn: alertTopic.arn,

@@ -24,6 +24,7 @@ export interface FunctionsInput {
   bus: sst.aws.Bus;
   /** Known before the state machine exists (its name is fixed), which breaks the function ↔ workflow cycle. */
   recoveryStateMachineArn: $util.Output<string>;
+  cleanupStateMachineArn: $util.Output<string>;
   /** Every state machine of the stage whose executions functions start, describe or call back into. */
   stateMachineArns: $util.Output<string[]>;
 }
@@ -39,13 +40,15 @@ export function functions(input: FunctionsInput): Map<string, DeployedFunction> 
       input.tables.plans.name,
       input.tables.executions.name,
       input.recoveryStateMachineArn,
+      input.cleanupStateMachineArn,
       input.bus.name,
     ])
-    .apply(([plansTable, executionsTable, recoveryStateMachineArn, eventBusName]) =>
+    .apply(([plansTable, executionsTable, recoveryStateMachineArn, cleanupStateMachineArn, eventBusName]) =>
       functionEnvironment(input.config, {
         plansTable,
         executionsTable,
         recoveryStateMachineArn,
+        cleanupStateMachineArn,
         eventBusName,
       }),
     );

@@ -20,6 +20,7 @@ export interface MonitoringInput {
   alertTopic: aws.sns.Topic;
   functions: Map<string, DeployedFunction>;
   recovery: aws.sfn.StateMachine;
+  cleanup: aws.sfn.StateMachine;
   deadLetterQueue: aws.sqs.Queue;
   plans: readonly Plan[];
   replication: readonly ReplicationTarget[];
@@ -55,13 +56,14 @@ function alarm(spec: AlarmSpec<Dimension>, topic: aws.sns.Topic): aws.cloudwatch
   });
 }
 
-/** Alarms on the functions, the workflow, RTO breaches, replication lag and dead letters; the stage dashboard. */
+/** Alarms on the functions, the workflows, RTO breaches, replication lag and dead letters; the stage dashboard. */
 export function monitoring(input: MonitoringInput): aws.cloudwatch.Dashboard {
   const specs: AlarmSpec<Dimension>[] = [
     ...[...input.functions.values()].flatMap((deployed) =>
       functionAlarmSpecs<Dimension>(deployed.spec, deployed.name),
     ),
     ...stateMachineAlarmSpecs<Dimension>("recovery", input.recovery.arn),
+    ...stateMachineAlarmSpecs<Dimension>("drill-cleanup", input.cleanup.arn),
     rtoBreachedAlarmSpec(),
     ...replicationLagAlarmSpecs(input.replication),
     deadLetterAlarmSpec<Dimension>(input.deadLetterQueue.name),

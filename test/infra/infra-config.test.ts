@@ -8,6 +8,8 @@ const names = {
   executionsTable: "drs-orchestrator-test-executions",
   recoveryStateMachineArn:
     "arn:aws:states:us-west-2:111122223333:stateMachine:drs-orchestrator-test-recovery",
+  cleanupStateMachineArn:
+    "arn:aws:states:us-west-2:111122223333:stateMachine:drs-orchestrator-test-drill-cleanup",
   eventBusName: "drs-orchestrator-test",
 };
 
@@ -51,8 +53,10 @@ describe("stage config", () => {
       plansTable: names.plansTable,
       executionsTable: names.executionsTable,
       recoveryStateMachineArn: names.recoveryStateMachineArn,
+      cleanupStateMachineArn: names.cleanupStateMachineArn,
       eventBusName: names.eventBusName,
       healthCheckTimeoutSeconds: 600,
+      mcpServers: {},
     });
     expect(engine.quotas.maxServersPerJob).toBe(50);
   });
@@ -62,6 +66,20 @@ describe("stage config", () => {
     expect(
       Object.keys(environment).filter((key) => key.startsWith("DRS_") || key.startsWith("HEALTH")),
     ).toEqual([]);
+  });
+
+  it("hands the stage's hook MCP servers to the engine", () => {
+    const hookMcpServers = {
+      incidents: { url: "https://mcp.example.com/mcp", tokenSecret: "drs-orchestrator/incidents-token" },
+    };
+    const engine = parseEngineConfig(functionEnvironment(parseInfraConfig({ hookMcpServers }, "x"), names));
+    expect(engine.mcpServers).toEqual(hookMcpServers);
+  });
+
+  it("refuses a hook MCP server without an http(s) URL, naming the server", () => {
+    expect(() =>
+      parseInfraConfig({ hookMcpServers: { incidents: { url: "ftp://x" } } }, "stacks/stages/prod.json"),
+    ).toThrow(/hookMcpServers\.incidents\.url: expected the server's http\(s\) URL/);
   });
 
   it("chooses the MCP endpoint by the config's auth", () => {

@@ -1,5 +1,7 @@
 import { createRequire } from "node:module";
 import {
+  drillCleanupDefinitionJson,
+  drillCleanupFunctionArns,
   FUNCTIONS,
   recoveryDefinitionJson,
   recoveryFunctionArns,
@@ -48,5 +50,34 @@ describe("recovery state machine definition with deploy-time ARNs", () => {
       includeExecutionData: false,
       logDestination: "arn:aws:logs:us-west-2:111122223333:log-group:/aws/vendedlogs/states/x:*",
     });
+  });
+});
+
+describe("drill cleanup state machine definition with deploy-time ARNs", () => {
+  const cleanup = JSON.parse(
+    drillCleanupDefinitionJson(drillCleanupFunctionArns(FUNCTIONS, functionArn)),
+  ) as {
+    States: Record<string, unknown>;
+  };
+
+  it("is valid ASL", () => {
+    const result = aslValidator(cleanup);
+    expect(result.errorsText()).toBe("");
+    expect(result.isValid).toBe(true);
+  });
+
+  it("gives every Task a function, and calls exactly the manifest's cleanup step functions", () => {
+    const called = taskFunctionArns(cleanup);
+    expect(called).not.toContain(undefined);
+    const cleanupArns = FUNCTIONS.filter((spec) => spec.cleanupStep).map((spec) => functionArn(spec.name));
+    expect([...new Set(called)].sort()).toEqual([...new Set(cleanupArns)].sort());
+  });
+
+  it("refuses a definition with a cleanup step no function implements", () => {
+    const arns = drillCleanupFunctionArns(
+      FUNCTIONS.filter((spec) => spec.cleanupStep !== "revertLaunchSettings"),
+      functionArn,
+    );
+    expect(() => drillCleanupDefinitionJson(arns)).toThrow(/RevertLaunchSettings/);
   });
 });

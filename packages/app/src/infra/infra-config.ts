@@ -1,6 +1,8 @@
 import { type FieldProblem, InvalidInputError } from "@drs-orchestrator/core";
 import { z } from "zod";
 import { DEFAULT_RECOVERY_TIMING } from "../../../../workflows/recovery-workflow";
+// The file, not the package: the package index pulls the MCP client into the stacks type-check.
+import { mcpServerConfigSchema } from "../../../engine/src/hooks/mcp-server-config";
 
 /** CloudWatch Logs retention as SST names it, in days (0: never expire). */
 export const LOG_RETENTION_DAYS = {
@@ -80,6 +82,11 @@ export const infraConfigSchema = z.strictObject({
    * the stage monitors and wires. Plans are still uploaded with `plan apply`; these are read at deploy.
    */
   plans: z.array(z.string().min(1)).default([]),
+  /**
+   * MCP servers hooks may call, by the name a plan's `mcp.server` uses (the functions'
+   * HOOK_MCP_SERVERS). Token secrets must be named under HOOK_SECRET_PREFIX for the functions to read them.
+   */
+  hookMcpServers: z.record(z.string().min(1), mcpServerConfigSchema).default({}),
 });
 
 export type InfraConfig = z.output<typeof infraConfigSchema>;
@@ -113,6 +120,7 @@ export interface EngineResourceNames {
   plansTable: string;
   executionsTable: string;
   recoveryStateMachineArn: string;
+  cleanupStateMachineArn: string;
   eventBusName: string;
 }
 
@@ -132,8 +140,12 @@ export function functionEnvironment(config: InfraConfig, names: EngineResourceNa
     PLANS_TABLE: names.plansTable,
     EXECUTIONS_TABLE: names.executionsTable,
     RECOVERY_STATE_MACHINE_ARN: names.recoveryStateMachineArn,
+    CLEANUP_STATE_MACHINE_ARN: names.cleanupStateMachineArn,
     EVENT_BUS_NAME: names.eventBusName,
     POWERTOOLS_SERVICE_NAME: "drs-orchestrator",
+    ...(Object.keys(config.hookMcpServers).length > 0 && {
+      HOOK_MCP_SERVERS: JSON.stringify(config.hookMcpServers),
+    }),
     ...Object.fromEntries(
       Object.entries(optional).flatMap(([name, value]) =>
         value === undefined ? [] : [[name, String(value)]],

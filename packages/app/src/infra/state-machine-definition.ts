@@ -1,4 +1,9 @@
 import {
+  type DrillCleanupFunctionArns,
+  type DrillCleanupTiming,
+  drillCleanupWorkflow,
+} from "../../../../workflows/drill-cleanup-workflow";
+import {
   type RecoveryFunctionArns,
   type RecoveryWorkflowTiming,
   recoveryWorkflow,
@@ -13,6 +18,16 @@ export function recoveryFunctionArns(
   const arns: Partial<RecoveryFunctionArns> = {};
   for (const spec of specs) if (spec.step) arns[spec.step] = arnOf(spec.name);
   return arns as RecoveryFunctionArns;
+}
+
+/** The drill cleanup workflow's Lambda ARNs: each FunctionSpec with a `cleanupStep` fills that step. */
+export function drillCleanupFunctionArns(
+  specs: readonly FunctionSpec[],
+  arnOf: (functionName: string) => string,
+): DrillCleanupFunctionArns {
+  const arns: Partial<DrillCleanupFunctionArns> = {};
+  for (const spec of specs) if (spec.cleanupStep) arns[spec.cleanupStep] = arnOf(spec.name);
+  return arns as DrillCleanupFunctionArns;
 }
 
 /** The Lambda functions a definition's Task states call (direct or `lambda:invoke` integrations). */
@@ -31,7 +46,21 @@ export function taskFunctionArns(definition: { States: Record<string, unknown> }
  * @throws Error when a Task state has no function (a workflow step no FunctionSpec implements)
  */
 export function recoveryDefinitionJson(arns: RecoveryFunctionArns, timing: RecoveryWorkflowTiming): string {
-  const definition = recoveryWorkflow(arns, timing);
+  return definitionJson(recoveryWorkflow(arns, timing));
+}
+
+/**
+ * The drill cleanup state machine definition (JSONPath ASL) as deployed, with the real function ARNs.
+ * @throws Error when a Task state has no function (a cleanup step no FunctionSpec implements)
+ */
+export function drillCleanupDefinitionJson(
+  arns: DrillCleanupFunctionArns,
+  timing?: DrillCleanupTiming,
+): string {
+  return definitionJson(drillCleanupWorkflow(arns, timing));
+}
+
+function definitionJson(definition: { States: Record<string, { Type: string }> }): string {
   const missing = Object.entries(definition.States)
     .filter(([, state]) => state.Type === "Task" && taskFunctionArns({ States: { state } })[0] === undefined)
     .map(([name]) => name);
