@@ -145,15 +145,45 @@ describe("npm start (drs-orchestrator demo)", () => {
     }
 
     // The timeline the hooks wrote, read back from the incident server.
-    expect(stdout.slice(stdout.indexOf("Incident timeline")).split("\n")).toEqual([
-      'Incident timeline the hooks kept on the "incidents" MCP server:',
-      `INC-0001 DRILL of Three-tier web shop (${executionId}), severity 3`,
-      "  1. wave 1/3 (db) recovered: 3 of 3 servers healthy",
-      "  2. wave 2/3 (app) recovered: 3 of 3 servers healthy",
-      "  3. wave 3/3 (web) recovered: 3 of 3 servers healthy",
-      "  4. DRILL complete: 9 of 9 servers healthy",
-      "",
-    ]);
+    const cleaningUp = `Cleaning up drill ${executionId}: terminating its recovery instances, restoring launch settings`;
+    expect(stdout).toContain(cleaningUp);
+    expect(stdout.slice(stdout.indexOf("Incident timeline"), stdout.indexOf(cleaningUp)).split("\n")).toEqual(
+      [
+        'Incident timeline the hooks kept on the "incidents" MCP server:',
+        `INC-0001 DRILL of Three-tier web shop (${executionId}), severity 3`,
+        "  1. wave 1/3 (db) recovered: 3 of 3 servers healthy",
+        "  2. wave 2/3 (app) recovered: 3 of 3 servers healthy",
+        "  3. wave 3/3 (web) recovered: 3 of 3 servers healthy",
+        "  4. DRILL complete: 9 of 9 servers healthy",
+        "",
+        "",
+      ],
+    );
+
+    // The cleanup, as `recover cleanup` starts it: it ends the plan's 2h drill.cleanupAfter hold (or
+    // starts the cleanup before the hold began), then terminates the nine instances and restores the settings.
+    const cleanup = stdout.slice(stdout.indexOf(cleaningUp));
+    expect(cleanup).toMatch(
+      new RegExp(
+        `^(Ended the 2h hold of the plan's drill\\.cleanupAfter|Started cleanup): arn:aws:states:[^:]+:\\d+:execution:[^:]+:cleanup-${executionId}$`,
+        "m",
+      ),
+    );
+    const progress = [
+      ...cleanup.matchAll(
+        /^Cleanup (\w+): (\d+) instances terminating, (\d+) terminated, (\d+) servers restored$/gm,
+      ),
+    ];
+    expect(progress.some((line) => line[1] === "RUNNING")).toBe(true);
+    expect(progress.at(-1)?.slice(1)).toEqual(["SUCCEEDED", "0", "9", "9"]);
+    expect(cleanup).toMatch(/^Cleanup SUCCEEDED in \w+$/m);
+    const terminated = /^Instances terminated: (\d+) \((.*)\)$/m.exec(cleanup);
+    expect(terminated?.[1]).toBe("9");
+    // Exactly the drill's recovery instances, each once.
+    const drilled = [...summary.matchAll(/ (i-[0-9a-f]{17}) /g)].map((match) => match[1]);
+    expect(terminated?.[2]?.split(", ").sort()).toEqual([...new Set(drilled)].sort());
+    expect(drilled).toHaveLength(9);
+    expect(cleanup).toMatch(/^Launch templates restored: 9, launch configurations restored: 9$/m);
   }, 120_000);
 
   it("exits 1 with the error when the drill fails: a group that selects no server", async () => {

@@ -6,6 +6,7 @@ import {
   type HistoryEvent,
   SFNClient,
 } from "@aws-sdk/client-sfn";
+import type { DrillCleanupSummary } from "@drs-orchestrator/core";
 import {
   formatDuration,
   formatPlanIssue,
@@ -22,6 +23,7 @@ import type { EngineContext } from "@drs-orchestrator/engine";
 import { type LocalAws, startLocalAws } from "@drs-orchestrator/local";
 import { startIncidentServer } from "../../../../examples/mcp-incident-server/incident-server";
 import { type CommandIo, defineCommand, UsageError } from "../command";
+import { cleanupProgressLine, renderDrillCleanupSummary } from "../output/drill-cleanup-text";
 import { quietFunctionOutput } from "../output/function-output";
 import { renderIncidentTimeline } from "../output/incident-timeline";
 import { LiveProgress } from "../output/live-progress";
@@ -34,6 +36,8 @@ const DEFAULT_FLEET = "examples/fleet.json";
 /** The three-tier example drills in about 36 simulated minutes: under 30 s at this speed. */
 const DEFAULT_SPEED = 80;
 const POLL_MS = 250;
+/** Simulated time the drill's cleanup may take (DRS terminates the instances in minutes) before the demo gives up. */
+const CLEANUP_DEADLINE_SECONDS = 2 * 3600;
 /** Who approves the drill's gates: the demo itself, so an unattended run shows a gate and goes on. */
 const DEMO_APPROVER = "drs-orchestrator demo";
 /** The MCP server name the example plans' hooks call, and the secret holding its bearer token. */
@@ -47,8 +51,10 @@ export const command = defineCommand({
     "with the fleet, deploys the app (tables, functions, state machine, rules), stores the plan, starts a " +
     "drill through the start-recovery function and shows each wave's servers pending, launching, launched, " +
     "healthy and failed until the drill ends, then the recovery summary. The example incident MCP server runs " +
-    "alongside as `incidents` for the plan's hooks; the demo approves the plan's approval gates itself. Exit " +
-    "code 0 when the drill succeeded, 1 otherwise.",
+    "alongside as `incidents` for the plan's hooks; the demo approves the plan's approval gates itself. Then " +
+    "it cleans up the drill as `recover cleanup` does (terminates the recovery instances, restores the launch " +
+    "settings), follows the cleanup to its end and shows what it did. Exit code 0 when the drill and its " +
+    "cleanup succeeded, 1 otherwise.",
   options: {
     plan: {
       type: "string",
@@ -163,7 +169,14 @@ export const command = defineCommand({
         io.out(`\nIncident timeline the hooks kept on the "${INCIDENT_SERVER}" MCP server:`);
         io.out(renderIncidentTimeline(timeline));
       }
-      return status === "SUCCEEDED" && summary?.status === "SUCCEEDED" ? 0 : 1;
+      if (!summary) return 1;
+
+      const cleanup = await cleanUp(local, engine, started.executionId, io, interrupt);
+      if (cleanup === "INTERRUPTED") {
+        io.err("interrupted: stopping the local runtime");
+        return 130;
+      }
+      return status === "SUCCEEDED" && summary.status === "SUCCEEDED" && cleanup === "SUCCEEDED" ? 0 : 1;
     } catch (error) {
       io.err(`the demo drill could not run: ${(error as Error).message}`);
       return 1;
@@ -263,6 +276,58 @@ async function followExecution(
   } finally {
     sfn.destroy();
   }
+}
+
+/**
+ * Cleans up the ended drill through the same path as `recover cleanup` (which also ends the hold of the
+ * plan's `drill.cleanupAfter`), shows its progress until it ends and then what it did. Resolves to
+ * SUCCEEDED only when the cleanup execution and the cleanup it recorded both succeeded.
+ */
+async function cleanUp(
+  local: LocalAws,
+  engine: EngineContext,
+  executionId: string,
+  io: CommandIo,
+  interrupt: Interrupt,
+): Promise<string> {
+  const { drillCleanupReport, startDrillCleanup } = await import("@drs-orchestrator/engine");
+  io.out(`\nCleaning up drill ${executionId}: terminating its recovery instances, restoring launch settings`);
+  const started = await startDrillCleanup({ executionId }, engine);
+  io.out(
+    started.holdEnded
+      ? `Ended the ${formatDuration(started.delaySeconds)} hold of the plan's drill.cleanupAfter: ${started.cleanupExecutionArn}`
+      : `Started cleanup ${started.cleanupExecutionArn}`,
+  );
+  const deadline = local.clock.now().getTime() + CLEANUP_DEADLINE_SECONDS * 1000;
+  let shown = "";
+  let report: DrillCleanupSummary | undefined;
+  let status: string | undefined;
+  for (;;) {
+    // The status first: a report read after the execution ended shows its end.
+    ({ status } = await engine.aws.sfn.send(
+      new DescribeExecutionCommand({ executionArn: started.cleanupExecutionArn }),
+    ));
+    report = await drillCleanupReport(engine, executionId);
+    const line = cleanupProgressLine(status ?? "UNKNOWN", report);
+    if (line !== shown) io.out(line);
+    shown = line;
+    if (status !== "RUNNING") break;
+    if (local.clock.now().getTime() > deadline) {
+      io.out(`Cleanup still ${status} after ${formatDuration(CLEANUP_DEADLINE_SECONDS)}: giving up on it`);
+      return "TIMED_OUT";
+    }
+    if (await interrupt.within(POLL_MS)) return "INTERRUPTED";
+  }
+  if (!report) {
+    io.out(`Cleanup ${status} before it recorded anything`);
+    return status ?? "UNKNOWN";
+  }
+  const took =
+    report.startedAt && report.completedAt
+      ? formatDuration(Math.round((Date.parse(report.completedAt) - Date.parse(report.startedAt)) / 1000))
+      : undefined;
+  io.out(`\n${renderDrillCleanupSummary(report, took)}`);
+  return status === "SUCCEEDED" && report.status === "SUCCEEDED" ? "SUCCEEDED" : "FAILED";
 }
 
 /** The recovery report of the ended execution, from its items as finalize recorded them. */
