@@ -6,15 +6,13 @@ import {
   approvalExpired,
   decidedStatus,
   expiryReason,
-  type FieldProblem,
-  InvalidInputError,
   mayDecide,
   rejectionReason,
-  suggestSpelling,
 } from "@drs-orchestrator/core";
 import { z } from "zod";
 import type { EngineContext } from "../lambda/engine-context";
 import { logger } from "../lambda/powertools";
+import { parseRequest } from "../requests/parse-request";
 import { type ApprovalItem, keys } from "../stores/execution-items";
 import { answerApprovalTask, answerOf } from "./approval-task";
 
@@ -53,31 +51,12 @@ export const decideApprovalRequestSchema = z.strictObject({
 export type DecideApprovalRequest = z.output<typeof decideApprovalRequestSchema>;
 export type DecideApprovalRequestInput = z.input<typeof decideApprovalRequestSchema>;
 
-const FIELDS = Object.keys(decideApprovalRequestSchema.shape);
-
 /**
  * The request as decideApproval needs it.
  * @throws InvalidInputError naming every bad field and how to fix it
  */
 export function parseDecideApprovalRequest(request: unknown): DecideApprovalRequest {
-  const parsed = decideApprovalRequestSchema.safeParse(request);
-  if (parsed.success) return parsed.data;
-  const problems: FieldProblem[] = parsed.error.issues.flatMap((issue): FieldProblem[] => {
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => {
-        const meant = suggestSpelling(key, FIELDS);
-        return {
-          path: key,
-          message: `unknown field${meant ? `; did you mean ${meant}?` : ""} (fields: ${FIELDS.join(", ")})`,
-        };
-      });
-    }
-    if (issue.path.length === 0) {
-      return [{ path: "", message: `expected an object with the fields ${FIELDS.join(", ")}` }];
-    }
-    return [{ path: issue.path.join("."), message: issue.message }];
-  });
-  throw new InvalidInputError("approval decision", problems);
+  return parseRequest(decideApprovalRequestSchema, "approval decision", request);
 }
 
 export interface DecideApprovalResult {

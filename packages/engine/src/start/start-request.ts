@@ -1,5 +1,5 @@
-import { type FieldProblem, InvalidInputError, suggestSpelling } from "@drs-orchestrator/core";
 import { z } from "zod";
+import { parseRequest } from "../requests/parse-request";
 
 const required = (what: string) => ({
   error: (issue: { input: unknown }) =>
@@ -42,29 +42,10 @@ export const startRecoveryRequestSchema = z.strictObject({
 export type StartRecoveryRequest = z.output<typeof startRecoveryRequestSchema>;
 export type StartRecoveryRequestInput = z.input<typeof startRecoveryRequestSchema>;
 
-const FIELDS = Object.keys(startRecoveryRequestSchema.shape);
-
 /**
  * The request as the start needs it.
  * @throws InvalidInputError naming every bad field and how to fix it
  */
 export function parseStartRecoveryRequest(request: unknown): StartRecoveryRequest {
-  const parsed = startRecoveryRequestSchema.safeParse(request);
-  if (parsed.success) return parsed.data;
-  const problems: FieldProblem[] = parsed.error.issues.flatMap((issue): FieldProblem[] => {
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => {
-        const meant = suggestSpelling(key, FIELDS);
-        return {
-          path: key,
-          message: `unknown field${meant ? `; did you mean ${meant}?` : ""} (fields: ${FIELDS.join(", ")})`,
-        };
-      });
-    }
-    if (issue.path.length === 0) {
-      return [{ path: "", message: `expected an object with the fields ${FIELDS.join(", ")}` }];
-    }
-    return [{ path: issue.path.join("."), message: issue.message }];
-  });
-  throw new InvalidInputError("start-recovery request", problems);
+  return parseRequest(startRecoveryRequestSchema, "start-recovery request", request);
 }
