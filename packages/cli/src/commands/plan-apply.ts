@@ -14,13 +14,11 @@ import {
   syncPlanSchedule,
 } from "@drs-orchestrator/engine";
 import { defineCommand, UsageError } from "../command";
+import { hasEngineEnvironment } from "../engine-environment";
 
 function count(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
-
-/** The engine variables this command needs, as the functions read them. */
-const REQUIRED_ENV = { PLANS_TABLE: "the plans table" } as const;
 
 export const command = defineCommand({
   usage: "<file...>",
@@ -53,14 +51,7 @@ export const command = defineCommand({
       return 1;
     }
 
-    const missing = Object.entries(REQUIRED_ENV).filter(([name]) => !process.env[name]);
-    if (missing.length > 0) {
-      io.err(
-        `missing engine environment: ${missing.map(([name, what]) => `${name} (${what})`).join(", ")}. ` +
-          "Run `drs-orchestrator local up` and export the variables it prints, or set them to your stage's resources.",
-      );
-      return 1;
-    }
+    if (!hasEngineEnvironment(["PLANS_TABLE"], io)) return 1;
 
     const aws = createAwsClients();
     const plans = new PlanStore(aws.dynamo, process.env.PLANS_TABLE as string);

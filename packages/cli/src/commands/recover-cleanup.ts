@@ -2,14 +2,7 @@ import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { type DrillCleanupSummary, formatDuration, parseDuration } from "@drs-orchestrator/core";
 import type { EngineContext } from "@drs-orchestrator/engine";
 import { type CommandIo, defineCommand, UsageError } from "../command";
-
-/** The engine variables a cleanup needs, as the functions read them. */
-const REQUIRED_ENV = {
-  PLANS_TABLE: "the plans table",
-  EXECUTIONS_TABLE: "the executions table",
-  RECOVERY_STATE_MACHINE_ARN: "the recovery state machine",
-  CLEANUP_STATE_MACHINE_ARN: "the drill cleanup state machine",
-} as const;
+import { hasEngineEnvironment } from "../engine-environment";
 
 /** Refusals of the request itself (bad input, not a drill, still running, unknown execution): exit 1 with the message. */
 const REQUEST_ERRORS = new Set(["InvalidInputError", "DrillCleanupRefusedError", "ExecutionNotFoundError"]);
@@ -42,14 +35,13 @@ export const command = defineCommand({
     if (extra.length > 0) throw new UsageError(`one execution at a time (got ${args.join(" ")})`);
     const delaySeconds = options.after === undefined ? undefined : parseAfter(options.after);
 
-    const missing = Object.entries(REQUIRED_ENV).filter(([name]) => !process.env[name]);
-    if (missing.length > 0) {
-      io.err(
-        `missing engine environment: ${missing.map(([name, what]) => `${name} (${what})`).join(", ")}. ` +
-          "Run `drs-orchestrator local up` and export the variables it prints, or set them to your stage's resources.",
-      );
+    if (
+      !hasEngineEnvironment(
+        ["PLANS_TABLE", "EXECUTIONS_TABLE", "RECOVERY_STATE_MACHINE_ARN", "CLEANUP_STATE_MACHINE_ARN"],
+        io,
+      )
+    )
       return 1;
-    }
 
     const { createEngineContext, startDrillCleanup } = await import("@drs-orchestrator/engine");
     const engine = createEngineContext(process.env);

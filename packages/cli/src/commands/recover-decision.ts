@@ -1,13 +1,7 @@
 import { userInfo } from "node:os";
 import type { ApprovalDecision } from "@drs-orchestrator/core";
 import { type Command, defineCommand, UsageError } from "../command";
-
-/** The engine variables a decision needs, as the functions read them. */
-const REQUIRED_ENV = {
-  PLANS_TABLE: "the plans table",
-  EXECUTIONS_TABLE: "the executions table",
-  RECOVERY_STATE_MACHINE_ARN: "the recovery state machine",
-} as const;
+import { hasEngineEnvironment } from "../engine-environment";
 
 /** Errors of the decision itself (bad request, no such gate, not an approver, gate closed): exit 1 with the message. */
 const DECISION_ERRORS = new Set([
@@ -53,14 +47,8 @@ export function decisionCommand(decision: ApprovalDecision): Command {
         throw new UsageError(`--wave ${options.wave} is not a wave number (1, 2, …)`);
       }
 
-      const missing = Object.entries(REQUIRED_ENV).filter(([name]) => !process.env[name]);
-      if (missing.length > 0) {
-        io.err(
-          `missing engine environment: ${missing.map(([name, what]) => `${name} (${what})`).join(", ")}. ` +
-            "Run `drs-orchestrator local up` and export the variables it prints, or set them to your stage's resources.",
-        );
+      if (!hasEngineEnvironment(["PLANS_TABLE", "EXECUTIONS_TABLE", "RECOVERY_STATE_MACHINE_ARN"], io))
         return 1;
-      }
 
       const { createEngineContext, decideApproval } = await import("@drs-orchestrator/engine");
       const engine = createEngineContext(process.env);
