@@ -23,3 +23,25 @@ export function hasEngineEnvironment(required: readonly EngineVariable[], io: Co
   );
   return false;
 }
+
+/**
+ * Explains an AWS failure of a command that acts on a deployed app as what to check: a missing
+ * table, an endpoint that does not answer. `requestErrors` are the product's own refusals, whose
+ * message already says what to fix.
+ */
+export function explainEngineError(
+  error: Error,
+  table: "PLANS_TABLE" | "EXECUTIONS_TABLE",
+  requestErrors: ReadonlySet<string> = new Set(),
+): string {
+  if (requestErrors.has(error.name)) return error.message;
+  if (error.name === "ResourceNotFoundException") {
+    return `table ${process.env[table]} does not exist (${error.message}): check ${table} and the endpoint`;
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ECONNREFUSED" || error.name === "TimeoutError") {
+    const endpoint = process.env.AWS_ENDPOINT_URL ?? "AWS";
+    return `cannot reach ${endpoint} (${error.message}): is \`drs-orchestrator local up\` still running?`;
+  }
+  return `${error.name}: ${error.message}`;
+}

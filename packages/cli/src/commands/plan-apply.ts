@@ -14,7 +14,7 @@ import {
   syncPlanSchedule,
 } from "@drs-orchestrator/engine";
 import { defineCommand, UsageError } from "../command";
-import { hasEngineEnvironment } from "../engine-environment";
+import { explainEngineError, hasEngineEnvironment } from "../engine-environment";
 
 function count(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -63,7 +63,9 @@ export const command = defineCommand({
           const { version, changed } = await plans.apply(document, appliedBy());
           io.out(`plan "${planId}" version ${version} (${changed ? "new" : "unchanged"})`);
         } catch (error) {
-          io.err(`could not store plan "${planId}" from ${file}: ${explain(error as Error)}`);
+          io.err(
+            `could not store plan "${planId}" from ${file}: ${explainEngineError(error as Error, "PLANS_TABLE")}`,
+          );
           return 1;
         }
         if (!app) continue;
@@ -71,7 +73,9 @@ export const command = defineCommand({
           const schedule = describeSchedule(await syncPlanSchedule(app, parsePlan(document)));
           if (schedule) io.out(schedule);
         } catch (error) {
-          io.err(`plan "${planId}" is stored, but its drill schedule is not: ${explain(error as Error)}`);
+          io.err(
+            `plan "${planId}" is stored, but its drill schedule is not: ${explainEngineError(error as Error, "PLANS_TABLE")}`,
+          );
           return 1;
         }
       }
@@ -97,16 +101,4 @@ function appliedBy(): string {
   } catch {
     return process.env.USER ?? "unknown";
   }
-}
-
-function explain(error: Error): string {
-  if (error.name === "ResourceNotFoundException") {
-    return `table ${process.env.PLANS_TABLE} does not exist (${error.message}): check PLANS_TABLE and the endpoint`;
-  }
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ECONNREFUSED" || error.name === "TimeoutError") {
-    const endpoint = process.env.AWS_ENDPOINT_URL ?? "AWS";
-    return `cannot reach ${endpoint} (${error.message}): is \`drs-orchestrator local up\` still running?`;
-  }
-  return error.message;
 }

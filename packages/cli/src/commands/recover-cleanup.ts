@@ -2,7 +2,7 @@ import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { type DrillCleanupSummary, formatDuration, parseDuration } from "@drs-orchestrator/core";
 import type { EngineContext } from "@drs-orchestrator/engine";
 import { type CommandIo, defineCommand, UsageError } from "../command";
-import { hasEngineEnvironment } from "../engine-environment";
+import { explainEngineError, hasEngineEnvironment } from "../engine-environment";
 
 /** Refusals of the request itself (bad input, not a drill, still running, unknown execution): exit 1 with the message. */
 const REQUEST_ERRORS = new Set(["InvalidInputError", "DrillCleanupRefusedError", "ExecutionNotFoundError"]);
@@ -62,7 +62,7 @@ export const command = defineCommand({
       const status = await waitForEnd(engine, started.cleanupExecutionArn);
       return await report(engine, executionId, status, io);
     } catch (error) {
-      io.err(explain(error as Error));
+      io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE", REQUEST_ERRORS));
       return 1;
     } finally {
       engine.aws.dynamo.destroy();
@@ -127,17 +127,4 @@ function cleanupLines(cleanup: DrillCleanupSummary): string[] {
   for (const skipped of cleanup.skippedServers)
     lines.push(`  left as is ${skipped.sourceServerId}: ${skipped.reason}`);
   return lines;
-}
-
-function explain(error: Error): string {
-  if (REQUEST_ERRORS.has(error.name)) return error.message;
-  if (error.name === "ResourceNotFoundException") {
-    return `table ${process.env.EXECUTIONS_TABLE} does not exist (${error.message}): check EXECUTIONS_TABLE and the endpoint`;
-  }
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ECONNREFUSED" || error.name === "TimeoutError") {
-    const endpoint = process.env.AWS_ENDPOINT_URL ?? "AWS";
-    return `cannot reach ${endpoint} (${error.message}): is \`drs-orchestrator local up\` still running?`;
-  }
-  return `${error.name}: ${error.message}`;
 }

@@ -1,7 +1,7 @@
 import { userInfo } from "node:os";
 import type { ApprovalDecision } from "@drs-orchestrator/core";
 import { type Command, defineCommand, UsageError } from "../command";
-import { hasEngineEnvironment } from "../engine-environment";
+import { explainEngineError, hasEngineEnvironment } from "../engine-environment";
 
 /** Errors of the decision itself (bad request, no such gate, not an approver, gate closed): exit 1 with the message. */
 const DECISION_ERRORS = new Set([
@@ -68,7 +68,7 @@ export function decisionCommand(decision: ApprovalDecision): Command {
         );
         return 0;
       } catch (error) {
-        io.err(explain(error as Error));
+        io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE", DECISION_ERRORS));
         return 1;
       } finally {
         engine.aws.dynamo.destroy();
@@ -84,17 +84,4 @@ function currentUser(): string {
   } catch {
     return process.env.USER ?? "unknown";
   }
-}
-
-function explain(error: Error): string {
-  if (DECISION_ERRORS.has(error.name)) return error.message;
-  if (error.name === "ResourceNotFoundException") {
-    return `table ${process.env.EXECUTIONS_TABLE} does not exist (${error.message}): check EXECUTIONS_TABLE and the endpoint`;
-  }
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ECONNREFUSED" || error.name === "TimeoutError") {
-    const endpoint = process.env.AWS_ENDPOINT_URL ?? "AWS";
-    return `cannot reach ${endpoint} (${error.message}): is \`drs-orchestrator local up\` still running?`;
-  }
-  return `${error.name}: ${error.message}`;
 }
