@@ -64,11 +64,6 @@ export class SimClock {
     return new Promise((resolve) => this.setTimeout(resolve, simMs));
   }
 
-  /** Converts a simulated duration to the real milliseconds it takes. */
-  toRealMs(simMs: number): number {
-    return simMs / this.speed;
-  }
-
   get isStopped(): boolean {
     return this.stopped;
   }
