@@ -30,6 +30,7 @@ export * from "./policy/health-verdict";
 export * from "./readiness/readiness";
 export * from "./report/drill-cleanup-summary";
 export * from "./report/recovery-metrics";
+export * from "./report/recovery-report";
 export * from "./report/recovery-summary";
 export * from "./report/report-records";
 export * from "./triggers/alarm-triggers";
