@@ -18,7 +18,7 @@ import {
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SimClock } from "../../packages/local/src/clock/sim-clock";
+import { SimClock, type SimTimer } from "../../packages/local/src/clock/sim-clock";
 import {
   ACCOUNT,
   createMachine,
@@ -323,9 +323,9 @@ describe("executions", () => {
 
 /** Counts the emulator's outstanding simulated-time timers. */
 class CountingClock extends SimClock {
-  readonly pending = new Set<NodeJS.Timeout>();
+  readonly pending = new Set<SimTimer>();
 
-  override setTimeout(fn: () => void, simMs: number): NodeJS.Timeout {
+  override setTimeout(fn: () => void, simMs: number): SimTimer {
     const timer = super.setTimeout(() => {
       this.pending.delete(timer);
       fn();
@@ -334,7 +334,7 @@ class CountingClock extends SimClock {
     return timer;
   }
 
-  override clearTimeout(timer: NodeJS.Timeout): void {
+  override clearTimeout(timer: SimTimer): void {
     this.pending.delete(timer);
     super.clearTimeout(timer);
   }

@@ -26,6 +26,11 @@ const startOptionsSchema = z.strictObject({
   fleet: z.unknown().optional(),
   /** Simulated seconds per real second. */
   speed: z.number().positive({ error: "must be a number above 0 (1 = real time)" }).default(1),
+  /**
+   * Count the time Lambda functions compute at real speed, only waiting at `speed`: step latency then
+   * weighs in simulated timings as it would on AWS (see SimClock). Slows drills that keep functions busy.
+   */
+  realTimeWhileBusy: z.boolean().default(false),
   /** Simulated time at start; default now. */
   start: z.date().optional(),
   faults: faultOptionsSchema.optional(),
@@ -99,7 +104,11 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   const settings = parsed.data;
   const fleet = resolveFleet(settings.fleet, settings.accountId, settings.region);
 
-  const clock = new SimClock({ speed: settings.speed, ...(settings.start ? { start: settings.start } : {}) });
+  const clock = new SimClock({
+    speed: settings.speed,
+    realTimeWhileBusy: settings.realTimeWhileBusy,
+    ...(settings.start ? { start: settings.start } : {}),
+  });
   const gateway = await startGateway({ port: settings.port ?? 0 });
   try {
     return wire(settings, fleet, clock, gateway);

@@ -1,11 +1,11 @@
-import type { SimClock } from "../clock/sim-clock";
+import type { SimClock, SimTimer } from "../clock/sim-clock";
 
 /**
  * Sleeps on the simulated clock that one emulator can cancel all at once: after stop(), pending
  * sleeps never resolve and their timers are cleared, so nothing keeps the process alive.
  */
 export class SimTimers {
-  private readonly pending = new Set<NodeJS.Timeout>();
+  private readonly pending = new Set<SimTimer>();
   private stopped = false;
 
   constructor(private readonly clock: SimClock) {}

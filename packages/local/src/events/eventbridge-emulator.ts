@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import { type SimClock, toAwsIso } from "../clock/sim-clock";
+import { type SimClock, type SimTimer, toAwsIso } from "../clock/sim-clock";
 import type {
   BusEvent,
   BusEventInput,
@@ -93,7 +93,7 @@ interface Rule {
   roleArn?: string;
   targets: Map<string, TargetInput>;
   lastRunMs: number;
-  timer?: NodeJS.Timeout;
+  timer?: SimTimer;
 }
 
 const DEFAULT_BUS = "default";

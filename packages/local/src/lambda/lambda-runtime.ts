@@ -148,6 +148,7 @@ export function createLambdaRuntime(options: {
       deadlineMs: performance.now() + timeoutMs,
       complete,
     });
+    const done = clock.busy();
     try {
       const handled = Promise.resolve().then(() => fn.handler(event, context));
       const result = await Promise.race([handled, completedByCallback, timedOut]);
@@ -160,6 +161,7 @@ export function createLambdaRuntime(options: {
       record.error = { errorType: error.errorType, errorMessage: error.errorMessage };
       throw error;
     } finally {
+      done();
       if (timer) {
         clearTimeout(timer);
         timers.delete(timer);

@@ -9,28 +9,9 @@ export class ExecutionClosedError extends Error {
   }
 }
 
-const MAX_TIMER_REAL_MS = 2_147_483_647;
-
-/**
- * Runs `fn` once at least `simMs` simulated milliseconds have passed. A real timer may fire up to a
- * millisecond early, which at high speed factors is whole simulated seconds, so it is re-armed for
- * whatever is left; delays beyond what a Node timer can hold (about 24.8 real days) are reached in
- * steps. Returns a function that cancels it.
- */
+/** Runs `fn` once `simMs` simulated milliseconds have passed; returns a function that cancels it. */
 export function afterSimulated(clock: SimClock, simMs: number, fn: () => void): () => void {
-  const due = clock.nowMs() + simMs;
-  let timer: NodeJS.Timeout;
-  const arm = (delay: number) => {
-    timer = clock.setTimeout(
-      () => {
-        const left = due - clock.nowMs();
-        if (left > 0) arm(left);
-        else fn();
-      },
-      Math.min(delay, MAX_TIMER_REAL_MS * clock.speed),
-    );
-  };
-  arm(simMs);
+  const timer = clock.setTimeout(fn, simMs);
   return () => clock.clearTimeout(timer);
 }
 
