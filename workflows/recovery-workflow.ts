@@ -22,7 +22,7 @@ export interface RecoveryWorkflowTiming {
    * best effort, so this bounds how late a dropped event can be noticed.
    */
   launchWaitTimeoutSeconds: number;
-  /** Pause between EC2 status-check polls while a wave's instances boot. */
+  /** Longest pause between EC2 status-check polls while a wave's instances boot (see nextHealthCheckSeconds). */
   healthPollSeconds: number;
 }
 
@@ -40,7 +40,12 @@ const toFinalizeOnError = [
  * `now`, the time the state was entered: steps take their clock from the workflow so every
  * timestamp of an execution comes from one source.
  */
-function waveStep(resource: string, next: string, resultPath: string | null) {
+function waveStep(
+  resource: string,
+  next: string,
+  resultPath: string | null,
+  settings: Record<string, number> = {},
+) {
   return {
     Type: "Task",
     Resource: resource,
@@ -48,6 +53,7 @@ function waveStep(resource: string, next: string, resultPath: string | null) {
       "executionId.$": "$.executionId",
       "wave.$": "$.cursor.wave",
       "now.$": "$$.State.EnteredTime",
+      ...settings,
     },
     ResultPath: resultPath,
     Retry: STEP_RETRY,
@@ -187,13 +193,16 @@ export function recoveryWorkflow(
         Next: "LaunchBatches",
       },
       ReconcileLaunches: waveStep(fn.reconcileLaunches, "LaunchBatches", null),
-      CheckHealth: waveStep(fn.checkHealth, "WaveHealthy?", "$.health"),
+      CheckHealth: waveStep(fn.checkHealth, "WaveHealthy?", "$.health", {
+        maxPollSeconds: timing.healthPollSeconds,
+      }),
       "WaveHealthy?": {
         Type: "Choice",
         Choices: [{ Variable: "$.health.pendingChecks", NumericEquals: 0, Next: "ApplyFailurePolicy" }],
         Default: "WaitForHealth",
       },
-      WaitForHealth: { Type: "Wait", Seconds: timing.healthPollSeconds, Next: "CheckHealth" },
+      // The health step says when to look again: densely around when status checks usually pass.
+      WaitForHealth: { Type: "Wait", SecondsPath: "$.health.nextCheckSeconds", Next: "CheckHealth" },
       ApplyFailurePolicy: waveStep(fn.applyFailurePolicy, "PolicyDecision", "$.policy"),
       PolicyDecision: {
         Type: "Choice",

@@ -147,8 +147,12 @@ describe("check-health", () => {
       { sourceServerId: b, status: "LAUNCHED", jobId, launchedAt },
     ]);
 
-    const first = await checkHealth({ executionId: "exec-health", wave: 1, now: now() }, env.engine);
-    expect(first).toEqual({ pendingChecks: 2, healthy: 0, unhealthy: 0 });
+    const first = await checkHealth(
+      { maxPollSeconds: 15, executionId: "exec-health", wave: 1, now: now() },
+      env.engine,
+    );
+    // Both launched just now: the next look is the longest pause away.
+    expect(first).toEqual({ pendingChecks: 2, healthy: 0, unhealthy: 0, nextCheckSeconds: 15 });
     const wave = await env.engine.executions.getWave("exec-health", 1);
     expect(wave?.status).toBe("CHECKING_HEALTH");
     expect(wave?.healthCheckedAt).toBeUndefined();
@@ -168,18 +172,21 @@ describe("check-health", () => {
 
     await env.local.clock.sleep(160_000);
     const checkedAt = now();
-    const second = await checkHealth({ executionId: "exec-health", wave: 1, now: checkedAt }, env.engine);
-    expect(second).toEqual({ pendingChecks: 0, healthy: 2, unhealthy: 0 });
+    const second = await checkHealth(
+      { maxPollSeconds: 15, executionId: "exec-health", wave: 1, now: checkedAt },
+      env.engine,
+    );
+    expect(second).toEqual({ pendingChecks: 0, healthy: 2, unhealthy: 0, nextCheckSeconds: 2 });
     expect(await serverItem("exec-health", a)).toMatchObject({ status: "HEALTHY", healthyAt: checkedAt });
     expect(await serverItem("exec-health", b)).toMatchObject({ status: "HEALTHY", healthyAt: checkedAt });
     expect((await env.engine.executions.getWave("exec-health", 1))?.healthCheckedAt).toBe(checkedAt);
 
     // A repeated check finds nothing launched left to judge and keeps the recorded times.
     const again = await checkHealth(
-      { executionId: "exec-health", wave: 1, now: plus(checkedAt, 15) },
+      { maxPollSeconds: 15, executionId: "exec-health", wave: 1, now: plus(checkedAt, 15) },
       env.engine,
     );
-    expect(again).toEqual({ pendingChecks: 0, healthy: 2, unhealthy: 0 });
+    expect(again).toEqual({ pendingChecks: 0, healthy: 2, unhealthy: 0, nextCheckSeconds: 2 });
     expect(await serverItem("exec-health", a)).toMatchObject({ healthyAt: checkedAt });
   });
 
@@ -196,15 +203,19 @@ describe("check-health", () => {
     expect(env.engine.config.healthCheckTimeoutSeconds).toBe(900);
 
     const before = await checkHealth(
-      { executionId: "exec-timeout", wave: 1, now: plus(launchedAt, 899) },
+      { maxPollSeconds: 15, executionId: "exec-timeout", wave: 1, now: plus(launchedAt, 899) },
       env.engine,
     );
-    expect(before).toEqual({ pendingChecks: 2, healthy: 0, unhealthy: 0 });
+    // Long overdue: polls back off to the longest pause.
+    expect(before).toEqual({ pendingChecks: 2, healthy: 0, unhealthy: 0, nextCheckSeconds: 15 });
 
     // The workflow's clock says 15 minutes passed; EC2's checks are still initializing.
     const late = plus(launchedAt, 900);
-    const after = await checkHealth({ executionId: "exec-timeout", wave: 1, now: late }, env.engine);
-    expect(after).toEqual({ pendingChecks: 0, healthy: 0, unhealthy: 2 });
+    const after = await checkHealth(
+      { maxPollSeconds: 15, executionId: "exec-timeout", wave: 1, now: late },
+      env.engine,
+    );
+    expect(after).toEqual({ pendingChecks: 0, healthy: 0, unhealthy: 2, nextCheckSeconds: 2 });
     expect(await serverItem("exec-timeout", a)).toMatchObject({
       status: "UNHEALTHY",
       unhealthyAt: late,
@@ -270,8 +281,11 @@ describe("check-health", () => {
     );
 
     const checkedAt = now();
-    const result = await checkHealth({ executionId: "exec-stopped", wave: 1, now: checkedAt }, env.engine);
-    expect(result).toEqual({ pendingChecks: 0, healthy: 1, unhealthy: 1 });
+    const result = await checkHealth(
+      { maxPollSeconds: 15, executionId: "exec-stopped", wave: 1, now: checkedAt },
+      env.engine,
+    );
+    expect(result).toEqual({ pendingChecks: 0, healthy: 1, unhealthy: 1, nextCheckSeconds: 2 });
     expect(await serverItem("exec-stopped", stoppedOk)).toMatchObject({
       status: "HEALTHY",
       healthyAt: checkedAt,
@@ -287,8 +301,8 @@ describe("check-health", () => {
   });
 
   it("names the missing wave", async () => {
-    await expect(checkHealth({ executionId: "exec-none", wave: 4, now: now() }, env.engine)).rejects.toThrow(
-      /execution exec-none has no wave 4 item/,
-    );
+    await expect(
+      checkHealth({ maxPollSeconds: 15, executionId: "exec-none", wave: 4, now: now() }, env.engine),
+    ).rejects.toThrow(/execution exec-none has no wave 4 item/);
   });
 });

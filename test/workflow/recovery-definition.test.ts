@@ -69,6 +69,7 @@ const ALLOWED_PARAMETERS: Record<string, RegExp> = {
   "cause.$": /^\$\.error\.Cause$/,
   outcome: /^(COMPLETED|ABORTED|FAILED)$/,
   phase: /^(beforeRecovery|beforeWave|afterWave|afterRecovery)$/,
+  maxPollSeconds: /^\d+$/,
 };
 
 /** Where step results may go in the state: small fixed objects of counters, or nowhere. */
@@ -120,7 +121,12 @@ describe("the recovery workflow definition", () => {
     const wait = all.AwaitLaunchResults as TaskState;
     expect(wait.Parameters?.FunctionName).toBe(ARNS.awaitLaunchResults);
     expect(wait.TimeoutSeconds).toBe(45);
-    expect(all.WaitForHealth).toMatchObject({ Type: "Wait", Seconds: 7, Next: "CheckHealth" });
+    expect((all.CheckHealth as TaskState).Parameters).toMatchObject({ maxPollSeconds: 7 });
+    expect(all.WaitForHealth).toMatchObject({
+      Type: "Wait",
+      SecondsPath: "$.health.nextCheckSeconds",
+      Next: "CheckHealth",
+    });
   });
 
   it("retries every task on transient Lambda and AWS errors, and on nothing broader", () => {

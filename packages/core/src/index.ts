@@ -26,6 +26,7 @@ export * from "./planning/group-resolution";
 export * from "./planning/recovery-layout";
 export * from "./planning/wave-planner";
 export * from "./policy/failure-policy";
+export * from "./policy/health-poll";
 export * from "./policy/health-verdict";
 export * from "./readiness/readiness";
 export * from "./report/drill-cleanup-summary";

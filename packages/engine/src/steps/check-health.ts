@@ -4,28 +4,37 @@ import {
   type InstanceStatusSummary,
 } from "@aws-sdk/client-ec2";
 import {
+  DEFAULT_HEALTH_POLL,
   ExecutionNotFoundError,
   effectiveLaunchSettings,
   type HealthVerdict,
   type InstanceObservation,
   judgeInstanceHealth,
   type LaunchSettings,
+  nextHealthCheckSeconds,
 } from "@drs-orchestrator/core";
+import { z } from "zod";
 import { publishWaveStatus } from "../events/wave-status-event";
 import type { EngineContext } from "../lambda/engine-context";
 import { keys, type ServerItem } from "../stores/execution-items";
 import { aws, awsErrorName } from "./launch/aws-failures";
 import { launchedInstances } from "./launch/launch-outcome";
 import { chunks, mapLimit } from "./launch/map-limit";
-import { type WaveStepInput, waveStepInput } from "./launch/wave-step-input";
+import { waveStepInput } from "./launch/wave-step-input";
 
-export const checkHealthInputSchema = waveStepInput;
+export const checkHealthInputSchema = waveStepInput.extend({
+  /** The workflow's longest pause between polls. */
+  maxPollSeconds: z.number().int().positive({ error: "must be a whole number of seconds above 0" }),
+});
+export type CheckHealthInput = z.output<typeof checkHealthInputSchema>;
 
 export interface CheckHealthResult {
   /** Launched servers whose status checks are still undecided: the workflow polls again. */
   pendingChecks: number;
   healthy: number;
   unhealthy: number;
+  /** How long the workflow waits before it polls again (see nextHealthCheckSeconds). */
+  nextCheckSeconds: number;
 }
 
 /** DescribeInstanceStatus takes at most 100 explicit instance IDs. */
@@ -39,8 +48,11 @@ const WRITE_CONCURRENCY = 8;
  * looked up in DRS first. When no server is left waiting, the wave's `healthCheckedAt` is set.
  * Every time written is the workflow's `now`, except an impairment's start as EC2 reports it.
  */
-export async function checkHealth(input: WaveStepInput, engine: EngineContext): Promise<CheckHealthResult> {
-  const { executionId, wave, now } = input;
+export async function checkHealth(
+  input: CheckHealthInput,
+  engine: EngineContext,
+): Promise<CheckHealthResult> {
+  const { executionId, wave, now, maxPollSeconds } = input;
   const waveItem = await engine.executions.getWave(executionId, wave);
   if (!waveItem) throw new ExecutionNotFoundError(executionId, `wave ${wave}`);
   if (waveItem.status === "LAUNCHING") {
@@ -79,11 +91,21 @@ export async function checkHealth(input: WaveStepInput, engine: EngineContext): 
     });
   }
 
-  const statuses = (await engine.executions.servers(executionId, wave)).map((s) => s.status);
+  const servers = await engine.executions.servers(executionId, wave);
+  const waiting = servers.filter((s) => s.status === "LAUNCHED");
   const result = {
-    pendingChecks: statuses.filter((s) => s === "LAUNCHED").length,
-    healthy: statuses.filter((s) => s === "HEALTHY").length,
-    unhealthy: statuses.filter((s) => s === "UNHEALTHY").length,
+    pendingChecks: waiting.length,
+    healthy: servers.filter((s) => s.status === "HEALTHY").length,
+    unhealthy: servers.filter((s) => s.status === "UNHEALTHY").length,
+    nextCheckSeconds: nextHealthCheckSeconds(
+      waiting.map((s) => s.launchedAt ?? s.launchStartedAt ?? now),
+      now,
+      {
+        ...DEFAULT_HEALTH_POLL,
+        minSeconds: Math.min(DEFAULT_HEALTH_POLL.minSeconds, maxPollSeconds),
+        maxSeconds: maxPollSeconds,
+      },
+    ),
   };
   if (result.pendingChecks === 0) {
     await engine.executions.update(keys.wave(executionId, wave), { healthCheckedAt: now });
