@@ -1,1 +1,2 @@
 export * from "./client/call-mcp-tool";
+export * from "./server/recovery-mcp-server";
