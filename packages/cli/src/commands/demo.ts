@@ -16,10 +16,8 @@ import {
   type Plan,
   type PlanIssue,
   parsePlanData,
-  type RecoverySummary,
-  summarizeRecovery,
 } from "@drs-orchestrator/core";
-import type { EngineContext } from "@drs-orchestrator/engine";
+import { type EngineContext, loadRecoverySummary } from "@drs-orchestrator/engine";
 import { type LocalAws, startLocalAws } from "@drs-orchestrator/local";
 import { startIncidentServer } from "../../../../examples/mcp-incident-server/incident-server";
 import { type CommandIo, defineCommand, UsageError } from "../command";
@@ -158,7 +156,7 @@ export const command = defineCommand({
         io.err("interrupted: stopping the local runtime");
         return 130;
       }
-      const summary = await loadSummary(engine, started.executionId);
+      const summary = await loadRecoverySummary(engine, started.executionId);
       if (summary) io.out(`\n${renderRecoverySummary(summary)}`);
       else {
         const failure = await firstFailure(config, started.executionArn);
@@ -331,30 +329,6 @@ async function cleanUp(
 }
 
 /** The recovery report of the ended execution, from its items as finalize recorded them. */
-async function loadSummary(engine: EngineContext, executionId: string): Promise<RecoverySummary | undefined> {
-  const [meta, waves, servers, hooks, approvals] = await Promise.all([
-    engine.executions.getMeta(executionId),
-    engine.executions.waves(executionId),
-    engine.executions.servers(executionId),
-    engine.executions.hooks(executionId),
-    engine.executions.approvals(executionId),
-  ]);
-  if (!meta) return undefined;
-  return summarizeRecovery({
-    execution: meta,
-    outcome: {
-      status: meta.status,
-      ...(meta.endedAt !== undefined && { endedAt: meta.endedAt }),
-      ...(meta.error !== undefined && { error: meta.error }),
-      ...(meta.cause !== undefined && { cause: meta.cause }),
-    },
-    waves,
-    servers,
-    hooks,
-    approvals,
-  });
-}
-
 /**
  * The first step failure in the execution's history, e.g. `GroupResolutionError: …`: what ended an
  * execution that failed before it wrote anything of its own.

@@ -1,75 +1,14 @@
 import { formatDuration, type HookRecord } from "@drs-orchestrator/core";
-import type { ExecutionMeta, ServerItem, WaveItem } from "@drs-orchestrator/engine";
+import type { ExecutionProgress, WaveProgress } from "@drs-orchestrator/engine";
 import { renderTable } from "./table";
 
-/** What the progress view reads from the execution store, plus the time to measure elapsed time against. */
-export interface ProgressSnapshot {
-  /** Absent until the workflow's first step has written the execution. */
-  meta?: Pick<ExecutionMeta, "executionId" | "planId" | "mode" | "status" | "startedAt" | "endedAt">;
-  waves: readonly Pick<WaveItem, "wave" | "groupIds" | "status" | "attempt" | "serverCount">[];
-  servers: readonly Pick<ServerItem, "wave" | "status">[];
-  /** ISO time "now" on the clock the execution runs on (simulated on the local runtime). */
-  now: string;
-}
-
-export interface WaveProgress {
-  wave: number;
-  groupIds: readonly string[];
-  status: string;
-  attempt: number;
-  servers: number;
-  pending: number;
-  launching: number;
-  launched: number;
-  healthy: number;
-  /** Failed launches and instances that failed their health checks. */
-  failed: number;
-}
-
-export interface ExecutionProgress {
-  /** Undefined while the execution has not been written yet. */
-  status?: string;
-  /** Seconds from the execution's start to now, or to its end once it ended. */
-  elapsedSeconds: number;
-  waves: WaveProgress[];
-}
-
-const COUNTED = {
-  PENDING: "pending",
-  LAUNCHING: "launching",
-  LAUNCHED: "launched",
-  HEALTHY: "healthy",
-  FAILED: "failed",
-  UNHEALTHY: "failed",
-} as const;
-
-/** Counts each wave's servers by status, in wave order. */
-export function executionProgress(snapshot: ProgressSnapshot): ExecutionProgress {
-  const { meta } = snapshot;
-  const end = meta?.endedAt ?? snapshot.now;
-  const elapsedSeconds = meta ? Math.max(0, (Date.parse(end) - Date.parse(meta.startedAt)) / 1000) : 0;
-  const waves = [...snapshot.waves]
-    .sort((a, b) => a.wave - b.wave)
-    .map((item): WaveProgress => {
-      const progress: WaveProgress = {
-        wave: item.wave,
-        groupIds: item.groupIds,
-        status: item.status,
-        attempt: item.attempt,
-        servers: item.serverCount,
-        pending: 0,
-        launching: 0,
-        launched: 0,
-        healthy: 0,
-        failed: 0,
-      };
-      for (const server of snapshot.servers) {
-        if (server.wave === item.wave) progress[COUNTED[server.status]]++;
-      }
-      return progress;
-    });
-  return { ...(meta ? { status: meta.status } : {}), elapsedSeconds, waves };
-}
+// The counting lives in the engine, which status reads share; the views here render it.
+export {
+  type ExecutionProgress,
+  executionProgress,
+  type ProgressSnapshot,
+  type WaveProgress,
+} from "@drs-orchestrator/engine";
 
 function waveLabel(wave: WaveProgress, waveCount: number): string {
   return `${wave.wave}/${waveCount}`;

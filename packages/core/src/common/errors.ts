@@ -160,16 +160,15 @@ export class GroupResolutionError extends Error {
   }
 }
 
-/** A step ran for an execution item (META, a wave) that is not in the executions table. */
+/** A step ran for an execution item (META, a wave) that is not in the executions table, or nobody knows the execution. */
 export class ExecutionNotFoundError extends Error {
   override readonly name = "ExecutionNotFoundError";
   constructor(
     readonly executionId: string,
     readonly item: string,
+    fix = "the workflow runs against a table its Prepare step did not write (check EXECUTIONS_TABLE)",
   ) {
-    super(
-      `execution ${executionId} has no ${item} item: the workflow runs against a table its Prepare step did not write (check EXECUTIONS_TABLE)`,
-    );
+    super(`execution ${executionId} has no ${item} item: ${fix}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import {
   type MetricValue,
+  type RecoveryOutcome,
   type RecoveryStatus,
   type RecoverySummary,
   recoveryMetrics,
@@ -11,7 +12,12 @@ import { publishExecutionStatus } from "../events/execution-status-event";
 import type { EngineContext } from "../lambda/engine-context";
 import { metrics } from "../lambda/powertools";
 import { releaseActiveRun } from "../start/active-run";
-import { type ExecutionSummaryCounters, keys, type WaveItem } from "../stores/execution-items";
+import {
+  type ExecutionMeta,
+  type ExecutionSummaryCounters,
+  keys,
+  type WaveItem,
+} from "../stores/execution-items";
 import { isoTime } from "./launch/wave-step-input";
 
 export const finalizeInputSchema = z.object({
@@ -82,51 +88,15 @@ export async function finalizeExecution(
   const status = ending ? STATUS[input.outcome] : (meta.status as FinalizeResult["status"]);
   const endedAt = ending ? now : (meta.endedAt ?? now);
   const error = input.outcome === "ABORTED" ? "RecoveryAborted" : input.error;
-  const cause = (input.outcome === "ABORTED" ? input.reason : input.cause)?.slice(0, MAX_CAUSE_CHARS);
+  const cause = input.outcome === "ABORTED" ? input.reason : input.cause;
 
-  if (status !== "SUCCEEDED") await endWavesInFlight(engine, executionId, endedAt);
-  const [waves, servers, approvals] = await Promise.all([
-    engine.executions.waves(executionId),
-    engine.executions.servers(executionId),
-    engine.executions.approvals(executionId),
-  ]);
-  const summary = summarizeRecovery({
-    execution: meta,
-    outcome: {
-      status,
-      endedAt,
-      ...(input.reason !== undefined && { reason: input.reason }),
-      ...(error !== undefined && { error }),
-      ...(cause !== undefined && { cause }),
-    },
-    waves,
-    servers,
-    approvals,
+  const { summary, ended } = await closeExecution(engine, meta, {
+    status,
+    endedAt,
+    ...(input.reason !== undefined && { reason: input.reason }),
+    ...(error !== undefined && { error }),
+    ...(cause !== undefined && { cause }),
   });
-
-  const ended = ending
-    ? await engine.executions.update(
-        keys.meta(executionId),
-        {
-          status,
-          endedAt,
-          summary: summaryCounters(summary),
-          ...(error !== undefined && { error }),
-          ...(cause !== undefined && { cause }),
-        },
-        {
-          condition: "#status = :running",
-          names: { "#status": "status" },
-          values: { ":running": "RUNNING" },
-        },
-      )
-    : false;
-
-  await engine.locks.release(
-    executionId,
-    servers.map((server) => server.sourceServerId),
-  );
-  await releaseActiveRun(engine, meta.planId, executionId);
   if (ended) publishMetrics(summary);
   if (ended) await publishExecutionStatus(engine, meta, endedAt, summary);
 
@@ -138,6 +108,64 @@ export async function finalizeExecution(
     serversLaunched: summary.counts.launched,
     serversFailed: summary.counts.failed,
   };
+}
+
+/** How an execution ends, as the recovery summary records it. */
+export type ExecutionEnding = RecoveryOutcome & { status: FinalizeResult["status"]; endedAt: string };
+
+/**
+ * What every end of an execution closes, whoever ends it (finalize, or an operator's cancel of a
+ * workflow that will never finalize): the waves still in flight end ABORTED with it, META gets the
+ * final status, end time, error and summary counters in a conditional write from RUNNING, and the
+ * server locks and the plan's active run are released. `ended` is true only for the call whose
+ * write ended the execution, so the caller announces the end once.
+ */
+export async function closeExecution(
+  engine: EngineContext,
+  meta: ExecutionMeta,
+  ending: ExecutionEnding,
+): Promise<{ summary: RecoverySummary; ended: boolean }> {
+  const { executionId } = meta;
+  const { status, endedAt, error } = ending;
+  const cause = ending.cause?.slice(0, MAX_CAUSE_CHARS);
+  if (status !== "SUCCEEDED") await endWavesInFlight(engine, executionId, endedAt);
+  const [waves, servers, approvals] = await Promise.all([
+    engine.executions.waves(executionId),
+    engine.executions.servers(executionId),
+    engine.executions.approvals(executionId),
+  ]);
+  const summary = summarizeRecovery({
+    execution: meta,
+    outcome: { ...ending, ...(cause !== undefined && { cause }) },
+    waves,
+    servers,
+    approvals,
+  });
+
+  const ended =
+    meta.status === "RUNNING" &&
+    (await engine.executions.update(
+      keys.meta(executionId),
+      {
+        status,
+        endedAt,
+        summary: summaryCounters(summary),
+        ...(error !== undefined && { error }),
+        ...(cause !== undefined && { cause }),
+      },
+      {
+        condition: "#status = :running",
+        names: { "#status": "status" },
+        values: { ":running": "RUNNING" },
+      },
+    ));
+
+  await engine.locks.release(
+    executionId,
+    servers.map((server) => server.sourceServerId),
+  );
+  await releaseActiveRun(engine, meta.planId, executionId);
+  return { summary, ended };
 }
 
 async function endWavesInFlight(engine: EngineContext, executionId: string, endedAt: string): Promise<void> {

@@ -151,7 +151,8 @@ export async function describeAllSourceServers(drs: DrsClient): Promise<SourceSe
   return servers;
 }
 
-function selectionProblems(plan: Plan, layout: RecoveryLayout): GroupSelectionProblem[] {
+/** Where the plan's selectors miss: listed IDs that are not source servers, groups that select none. */
+export function selectionProblems(plan: Plan, layout: RecoveryLayout): GroupSelectionProblem[] {
   const problems: GroupSelectionProblem[] = layout.resolution.unmatchedIds.map(
     ({ groupId, sourceServerId, path }) => ({
       groupId,
