@@ -33,5 +33,6 @@ export * from "./report/drill-cleanup-summary";
 export * from "./report/recovery-metrics";
 export * from "./report/recovery-report";
 export * from "./report/recovery-summary";
+export * from "./report/report-html";
 export * from "./report/report-records";
 export * from "./triggers/alarm-triggers";

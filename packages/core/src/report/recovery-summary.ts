@@ -103,7 +103,11 @@ export interface RecoverySummary {
   planVersion: number;
   planName: string;
   mode: RecoveryMode;
+  /** Who asked for the recovery and why (the start request's reason). */
+  requestedBy?: string;
+  requestReason?: string;
   status: RecoveryStatus;
+  /** Why the failure policy aborted. */
   reason?: string;
   error?: string;
   cause?: string;
@@ -249,6 +253,8 @@ export function summarizeRecovery(input: {
     planVersion: execution.planVersion,
     planName: execution.planName,
     mode: execution.mode,
+    ...(execution.requestedBy !== undefined && { requestedBy: execution.requestedBy }),
+    ...(execution.reason !== undefined && { requestReason: execution.reason }),
     status: outcome.status,
     ...(outcome.reason !== undefined && { reason: outcome.reason }),
     ...(outcome.error !== undefined && { error: outcome.error }),

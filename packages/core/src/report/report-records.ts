@@ -28,6 +28,9 @@ export interface ExecutionRecord {
   planVersion: number;
   planName: string;
   mode: RecoveryMode;
+  /** Who asked for the recovery and why, as the start request said. */
+  requestedBy?: string;
+  reason?: string;
   startedAt: string;
   rtoSeconds: number;
   /** Servers left out at start; `skipped` may list only the first of them. */
