@@ -13,8 +13,11 @@
  *
  *   npm run bench:drill
  *
- * Simulated time advances while a step computes, `speed` times faster than real time, so step
- * latency shows up in the overhead multiplied by the speed: the figures are printed with it.
+ * The three-tier drills run with the clock at real speed while a Lambda function computes and
+ * `speed` times faster only while everything waits (`realTimeWhileBusy`): step latency counts once,
+ * as on AWS, instead of `speed` times. What is left of the overhead is the workflow's own waiting
+ * (polls, timeouts, event delivery) plus the local runtime's real step latency. The scale drills
+ * measure counts and sizes only and run fully compressed.
  */
 
 import { performance } from "node:perf_hooks";
@@ -62,6 +65,7 @@ interface DrillSpec {
   speed: number;
   faults?: FaultOptions;
   timing?: Partial<RecoveryWorkflowTiming>;
+  realTimeWhileBusy?: boolean;
 }
 
 interface DrillResult {
@@ -80,11 +84,13 @@ interface DrillResult {
 }
 
 async function runDrill(spec: DrillSpec): Promise<DrillResult> {
-  console.log(`  running the ${spec.label} drill at ${spec.speed}× …`);
+  const compute = spec.realTimeWhileBusy ? ", functions computing at 1×" : "";
+  console.log(`  running the ${spec.label} drill at ${spec.speed}×${compute} …`);
   const realStart = performance.now();
   const local = await startLocalAws({
     fleet: spec.fleet,
     speed: spec.speed,
+    realTimeWhileBusy: spec.realTimeWhileBusy ?? false,
     timings: TIMINGS,
     ...(spec.faults ? { faults: spec.faults } : {}),
   });
@@ -420,7 +426,7 @@ function generatedDrill(servers: number, waves: number): { fleet: Fleet; plan: R
 function reportThreeTier(event: DrillResult, poll: DrillResult): void {
   console.log(
     `\n1. Three-tier drill (examples/plans/three-tier.yaml without gates and hooks, ${event.servers.length} servers), ` +
-      `${THREE_TIER_SPEED}× clock`,
+      `${THREE_TIER_SPEED}× clock while waiting, 1× while functions compute`,
   );
   row("", "event-driven", "poll-only");
   row("execution status", event.status, poll.status);
@@ -429,12 +435,11 @@ function reportThreeTier(event: DrillResult, poll: DrillResult): void {
   for (const wave of [...event.lastLaunchMs.keys()].sort((a, b) => a - b)) {
     row(`wave ${wave} detection delay`, seconds(eventDelays.get(wave)), seconds(pollDelays.get(wave)));
   }
-  // The event path's delay is step latency (EventBridge delivery, the recorder, SendTaskSuccess) counted
-  // `speed` times; the poll path's is mostly a simulated wait.
-  const eventMedian = median([...eventDelays.values()]);
+  // The event path's delay is step latency (EventBridge delivery, the recorder, SendTaskSuccess); the
+  // poll path's is mostly a simulated wait for the launch-wait timeout.
   row(
     "median detection delay (target ≤ 2 s)",
-    `${seconds(eventMedian)} (${((eventMedian * 1000) / THREE_TIER_SPEED).toFixed(0)} ms real)`,
+    seconds(median([...eventDelays.values()])),
     seconds(median([...pollDelays.values()])),
   );
   const criticalPath = launchCriticalPath(event);
@@ -444,10 +449,12 @@ function reportThreeTier(event: DrillResult, poll: DrillResult): void {
     event.rtoAchievedSeconds === undefined ? "-" : formatDuration(event.rtoAchievedSeconds),
     poll.rtoAchievedSeconds === undefined ? "-" : formatDuration(poll.rtoAchievedSeconds),
   );
-  const overhead = (result: DrillResult) =>
-    result.rtoAchievedSeconds === undefined
-      ? undefined
-      : result.rtoAchievedSeconds - launchCriticalPath(result);
+  // From the recorded times, not the report's whole seconds: the target is within rounding of them.
+  const overhead = (result: DrillResult) => {
+    if (result.rtoAchievedSeconds === undefined) return undefined;
+    const recoveredMs = Math.max(...result.waves.map((wave) => Date.parse(wave.healthCheckedAt ?? "")));
+    return (recoveredMs - result.executionStartMs) / 1000 - launchCriticalPath(result);
+  };
   row("orchestration overhead (target ≤ 10 s)", seconds(overhead(event)), seconds(overhead(poll)));
   const eventParts = overheadParts(event);
   const pollParts = overheadParts(poll);
@@ -511,11 +518,17 @@ console.log(
     `conversion ${TIMINGS.conversionSeconds}s, boot ${TIMINGS.bootLinuxSeconds}s Linux / ${TIMINGS.bootWindowsSeconds}s Windows, ` +
     `EC2 status checks ${STATUS_CHECK_SECONDS}s`,
 );
-const event = await runDrill({ label: "event-driven", ...threeTier, speed: THREE_TIER_SPEED });
+const event = await runDrill({
+  label: "event-driven",
+  ...threeTier,
+  speed: THREE_TIER_SPEED,
+  realTimeWhileBusy: true,
+});
 const poll = await runDrill({
   label: "poll-only",
   ...threeTier,
   speed: THREE_TIER_SPEED,
+  realTimeWhileBusy: true,
   faults: { dropEvents: { percent: 100 } },
   timing: { launchWaitTimeoutSeconds: 30 },
 });

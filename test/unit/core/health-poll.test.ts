@@ -18,8 +18,8 @@ describe("nextHealthCheckSeconds", () => {
 
   it("polls at the shortest pause around the expected moment and backs off while overdue", () => {
     expect(nextHealthCheckSeconds([at(120)], now)).toBe(2);
-    expect(nextHealthCheckSeconds([at(150)], now)).toBe(5);
-    expect(nextHealthCheckSeconds([at(220)], now)).toBe(12);
+    expect(nextHealthCheckSeconds([at(150)], now)).toBe(3);
+    expect(nextHealthCheckSeconds([at(220)], now)).toBe(6);
     expect(nextHealthCheckSeconds([at(900)], now)).toBe(15);
   });
 

@@ -20,7 +20,7 @@ export const DEFAULT_HEALTH_POLL: HealthPollSettings = {
   minSeconds: 2,
   maxSeconds: 15,
   expectedSeconds: 120,
-  backoffSeconds: 10,
+  backoffSeconds: 30,
 };
 
 /**
