@@ -69,11 +69,16 @@ describe("tools/list", () => {
     expect(tools.map((tool) => tool.name).sort()).toEqual(
       [
         "approve_wave",
+        "cancel_recovery",
         "cleanup_drill",
+        "describe_source_servers",
         "get_recovery_plan",
+        "get_recovery_status",
+        "list_recoveries",
         "list_recovery_plans",
         "reject_wave",
         "start_recovery",
+        "validate_recovery_plan",
       ].sort(),
     );
     for (const tool of tools) {
@@ -98,6 +103,14 @@ describe("tools/list", () => {
     expect(byName.get("list_recovery_plans")?.annotations).toMatchObject({
       readOnlyHint: true,
       idempotentHint: true,
+    });
+    expect(byName.get("get_recovery_status")?.annotations).toMatchObject({
+      readOnlyHint: true,
+      idempotentHint: true,
+    });
+    expect(byName.get("cancel_recovery")?.annotations).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: true,
     });
     expect(byName.get("reject_wave")?.annotations).toMatchObject({ destructiveHint: true });
     expect(byName.get("cleanup_drill")?.annotations).toMatchObject({ destructiveHint: true });
@@ -146,6 +159,76 @@ describe("plans", () => {
     const version = await call("get_recovery_plan", { planId: "shop", version: 7 });
     expect(version.isError).toBe(true);
     expect(textOf(version)).toContain('plan "shop" has no version 7');
+  });
+});
+
+describe("checks before a start", () => {
+  it("validates a plan document given as YAML text: invalid fields come back as issues with their path", async () => {
+    const result = await call("validate_recovery_plan", {
+      document:
+        "id: broken\nname: Broken\nrto: soon\nrpo: 5m\ngroups:\n  - id: db\n    select: { tags: { app: shop } }\n    dependsOn: [nowhere]\n",
+    });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ ok: false });
+    const issues = result.structuredContent?.issues as { path: string; message: string }[];
+    expect(issues.map((issue) => issue.path)).toEqual(
+      expect.arrayContaining(["rto", "groups[0].dependsOn[0]"]),
+    );
+    expect(result.structuredContent?.waves).toBeUndefined();
+    expect(textOf(result)).toContain("would not start");
+  });
+
+  it("lays a valid document over the live servers and reports the ones not ready for its RPO", async () => {
+    const result = await call("validate_recovery_plan", {
+      document: {
+        id: "reporting",
+        name: "Reporting",
+        rto: "1h",
+        rpo: "5m",
+        groups: [{ id: "reports", select: { tags: { app: "estate", tier: "reporting" } } }],
+      },
+    });
+    expect(result.structuredContent).toMatchObject({ ok: false, plan: { id: "reporting", rpoSeconds: 300 } });
+    expect(result.structuredContent?.notReady).toEqual([
+      expect.objectContaining({ sourceServerId: "s-b9865b8aa14ef6f1d" }),
+    ]);
+    expect(result.structuredContent?.issues).toEqual([
+      expect.objectContaining({
+        path: "failure.notReady",
+        message: expect.stringContaining("s-b9865b8aa14ef6f1d"),
+      }),
+    ]);
+    const plans = await call("list_recovery_plans", {});
+    expect((plans.structuredContent?.plans as unknown[]).length).toBe(2);
+  });
+
+  it("wants either a stored plan or a document", async () => {
+    const neither = await call("validate_recovery_plan", {});
+    expect(neither.isError).toBe(true);
+    expect(textOf(neither)).toContain("planId: give either planId (a stored plan) or document");
+    const both = await call("validate_recovery_plan", { planId: "shop", document: "id: shop" });
+    expect(both.isError).toBe(true);
+    expect(textOf(both)).toContain("document: give either planId");
+  });
+
+  it("describes source servers with their replication state and readiness", async () => {
+    const result = await call("describe_source_servers", { tags: { app: "estate", tier: "workers" } });
+    expect(result.isError).toBeFalsy();
+    const servers = result.structuredContent?.servers as {
+      sourceServerId: string;
+      ready: boolean;
+      replicationState: string;
+    }[];
+    expect(servers.length).toBe(50);
+    expect(servers.filter((server) => !server.ready)).toEqual([
+      expect.objectContaining({ sourceServerId: "s-675ba4564873e1849", replicationState: "STALLED" }),
+    ]);
+    expect(result.structuredContent?.counts).toEqual({ servers: 50, ready: 49, notReady: 1 });
+    expect(textOf(result)).toContain("not ready: ");
+
+    const unknown = await call("describe_source_servers", { sourceServerIds: ["s-00000000000000000"] });
+    expect(unknown.isError).toBe(true);
+    expect(textOf(unknown)).toContain("sourceServerIds[0]: s-00000000000000000 is not a DRS source server");
   });
 });
 
@@ -205,7 +288,7 @@ describe("start_recovery in RECOVERY mode", () => {
     });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain(
-      `refused mode RECOVERY of plan "shop": the plan is not on this server's RECOVERY allow-list`,
+      `a real recovery (mode RECOVERY) of plan "shop" is not allowed: the plan is not on this server's RECOVERY allow-list`,
     );
     expect(textOf(result)).toContain("Nothing was started");
     expect(await executionCount()).toBe(before);

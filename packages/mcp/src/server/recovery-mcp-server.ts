@@ -36,7 +36,7 @@ export function createRecoveryMcpServer(options: RecoveryMcpServerOptions): McpS
   });
   const now = options.now ?? (() => new Date());
   for (const tool of RECOVERY_TOOLS) registerTool(server, tool, options, now);
-  registerResources(server, options.engine);
+  registerResources(server, options.engine, now);
   return server;
 }
 
@@ -63,7 +63,10 @@ function registerTool(
           caller: callerOf(extra.authInfo, options.defaultCaller),
           now,
         });
-        return { structuredContent: result, content: [{ type: "text", text }] };
+        // Parsed so that fields the engine adds later are left out rather than failing a client's
+        // check against the published output schema, which allows no other properties.
+        const structuredContent = tool.outputSchema.parse(result);
+        return { structuredContent, content: [{ type: "text", text }] };
       } catch (error) {
         return toolErrorResult(tool.name, error);
       }

@@ -5,13 +5,13 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
  * What to do next, for the product's refusals whose own message does not point at a tool. Errors
  * not listed here but named below as product errors already say how to fix them.
  */
-const NEXT_STEP: Record<string, (error: Error) => string> = {
-  PlanNotFoundError: () =>
+const NEXT_STEP: Record<string, string> = {
+  PlanNotFoundError:
     "check planId: list_recovery_plans lists the stored plans (a plan is stored with `drs-orchestrator plan apply`)",
-  ExecutionNotFoundError: () => "check executionId: list_recoveries lists the executions",
-  RecoveryInProgressError: () =>
+  ExecutionNotFoundError: "check executionId: list_recoveries lists the executions and their IDs",
+  RecoveryInProgressError:
     "follow it with get_recovery_status, or stop it with cancel_recovery before starting another",
-  ApprovalNotFoundError: () =>
+  ApprovalNotFoundError:
     "check wave: get_recovery_status lists the waves waiting for approval under pendingApprovals",
 };
 
@@ -47,17 +47,11 @@ export function explainToolError(tool: string, error: unknown): string {
   if (!(error instanceof Error)) return `${tool} failed: ${String(error)}`;
   if (!PRODUCT_ERRORS.has(error.name)) return `${tool} failed with ${error.name}: ${error.message}`;
   const problems = (error as Error & { problems?: readonly FieldProblem[] }).problems;
-  const lines = [`${tool} refused (${error.name}): ${messageOf(error)}`];
+  const lines = [`${tool} refused (${error.name}): ${error.message}`];
   if (problems && problems.length > 1) {
     for (const problem of problems) lines.push(`- ${problem.path || "arguments"}: ${problem.message}`);
   }
   const next = NEXT_STEP[error.name];
-  if (next) lines.push(`Next: ${next(error)}`);
+  if (next) lines.push(`Next: ${next}`);
   return lines.join("\n");
-}
-
-/** The execution store's message speaks to the workflow's steps; a caller only needs to know the ID is unknown. */
-function messageOf(error: Error): string {
-  if (error.name !== "ExecutionNotFoundError") return error.message;
-  return `no recovery execution "${(error as Error & { executionId?: string }).executionId}" is known`;
 }

@@ -9,7 +9,7 @@ export class RecoveryNotAllowedError extends Error {
     readonly missing: readonly string[],
   ) {
     super(
-      `start_recovery refused mode RECOVERY of plan "${planId}": ${missing.join("; ")}. Nothing was started.`,
+      `a real recovery (mode RECOVERY) of plan "${planId}" is not allowed: ${missing.join("; ")}. Nothing was started.`,
     );
   }
 }
