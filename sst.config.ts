@@ -23,10 +23,10 @@ export default $config({
     const { functions } = await import("./stacks/functions");
     const { workflows } = await import("./stacks/workflows");
     const { triggers } = await import("./stacks/triggers");
-    const { mcpEndpoint } = await import("./stacks/mcp");
+    const { mcpEndpoint, mcpFunctionAuth } = await import("./stacks/mcp");
     const { monitoring } = await import("./stacks/monitoring");
     const { resolveReplicationTargets } = await import("./stacks/replication");
-    const { mcpEndpointPlan } = await import("./packages/app/src/infra");
+    const { mcpEndpointPlan, mcpFunctionEnvironment } = await import("./packages/app/src/infra");
     const { RULES } = await import("./packages/app/src/resources/rules");
 
     const { config, plans } = await loadStageSettings($app.stage);
@@ -45,6 +45,10 @@ export default $config({
     const cleanupName = physicalName("drill-cleanup");
     const cleanupStateMachineArn = machineArn("drill-cleanup");
 
+    const mcpPlan = mcpEndpointPlan(config.mcp);
+    const mcpEnvironment = mcpFunctionAuth(mcpPlan).apply((auth) =>
+      mcpFunctionEnvironment(auth, config.mcp.recoveryAllowedPlans),
+    );
     const deployed = functions({
       config,
       scope,
@@ -53,6 +57,7 @@ export default $config({
       recoveryStateMachineArn: $util.output(recoveryStateMachineArn),
       cleanupStateMachineArn: $util.output(cleanupStateMachineArn),
       stateMachineArns: $util.output([recoveryStateMachineArn, cleanupStateMachineArn]),
+      ownEnvironment: { mcp: mcpEnvironment },
     });
     const { recovery, cleanup } = workflows({ config, functions: deployed, recoveryName, cleanupName });
 
@@ -74,7 +79,7 @@ export default $config({
     });
 
     const mcpFunction = deployed.get("mcp");
-    const mcpUrl = mcpFunction ? mcpEndpoint(mcpFunction, mcpEndpointPlan(config.mcp)) : undefined;
+    const mcpUrl = mcpFunction ? mcpEndpoint(mcpFunction, mcpPlan) : undefined;
 
     const dashboard = monitoring({
       config,

@@ -27,11 +27,13 @@ export interface FunctionsInput {
   cleanupStateMachineArn: $util.Output<string>;
   /** Every state machine of the stage whose executions functions start, describe or call back into. */
   stateMachineArns: $util.Output<string[]>;
+  /** Variables of one function only, by FunctionSpec name, over the engine environment. */
+  ownEnvironment: Record<string, $util.Output<Record<string, string>>>;
 }
 
 /**
  * One function per FunctionSpec: arm64 on the newest Node runtime SST offers, the spec's memory
- * and timeout, the engine environment from the stage config, active X-Ray tracing, and an IAM
+ * and timeout, the engine environment from the stage config (and the function's own variables), active X-Ray tracing, and an IAM
  * policy of exactly the operations its access table lists.
  */
 export function functions(input: FunctionsInput): Map<string, DeployedFunction> {
@@ -78,7 +80,11 @@ export function functions(input: FunctionsInput): Map<string, DeployedFunction> 
       architecture: "arm64",
       timeout: `${spec.timeoutSeconds} seconds`,
       memory: `${spec.memoryMb} MB`,
-      environment,
+      environment: input.ownEnvironment[spec.name]
+        ? $util
+            .all([environment, input.ownEnvironment[spec.name]])
+            .apply(([engine, own]) => ({ ...engine, ...own }))
+        : environment,
       permissions,
       logging: { format: "json", retention: input.config.logRetention },
       transform: { function: { name, tracingConfig: { mode: "Active" } } },

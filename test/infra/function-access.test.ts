@@ -49,11 +49,40 @@ describe("function access tables", () => {
     },
   );
 
+  // And nothing more: an operation the code stopped sending leaves the policy with it. (Hook
+  // secrets are read through Powertools Parameters, which the scan cannot see.)
+  it.each(FUNCTIONS.map((spec) => [spec.name, spec.module] as const))(
+    "%s's access table names only calls in its code",
+    (name, module) => {
+      const access = functionAccess(name);
+      const granted = [
+        ...(access.drs ?? []).map((operation) => `drs:${operation}`),
+        ...(access.ec2 ?? []).map((operation) => `ec2:${operation}`),
+        ...(access.sfn ?? []).map((operation) => `states:${operation}`),
+        ...(access.events ?? []).map((operation) => `events:${operation}`),
+        ...(access.hooks?.lambda ?? []).map((operation) => `lambda:${operation}`),
+        ...(access.hooks?.ssm ?? []).map((operation) => `ssm:${operation}`),
+        ...Object.entries(access.tables ?? {}).flatMap(([table, operations]) =>
+          (operations ?? []).map((operation) => `dynamodb:${operation}@${table}`),
+        ),
+      ];
+      const calls = new Set(handlerSdkCalls(module));
+      expect(
+        granted.filter((operation) => !calls.has(operation)),
+        `remove these from FUNCTION_ACCESS["${name}"]`,
+      ).toEqual([]);
+    },
+  );
+
   it("the scan sees commands sent through stores, helpers and paginators", () => {
     const prepare = handlerSdkCalls("functions/prepare.ts");
     expect(prepare).toContain("drs:DescribeSourceServers"); // paginateDescribeSourceServers
     expect(prepare).toContain("dynamodb:BatchWriteItem@executions"); // ExecutionStore.putAll
     expect(prepare).toContain("dynamodb:GetItem@plans"); // PlanStore.get
     expect(handlerSdkCalls("functions/launch-batches.ts")).toContain("drs:StartRecovery");
+    // The MCP function's tools, through the MCP package into the engine's operations.
+    const mcp = handlerSdkCalls("functions/mcp.ts");
+    expect(mcp).toContain("states:StartExecution"); // start_recovery → startRecovery
+    expect(mcp).toContain("dynamodb:Scan@plans"); // list_recovery_plans → PlanStore.list
   });
 });

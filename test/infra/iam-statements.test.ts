@@ -77,6 +77,20 @@ describe("IAM statements", () => {
     ]);
   });
 
+  it("list the app's executions on its state machines, and describe and stop only their executions", () => {
+    const mcp = Object.fromEntries(byFunction).mcp ?? [];
+    expect(mcp.find((s) => s.actions.includes("states:ListExecutions"))?.resources).toEqual([
+      RECOVERY_ARN,
+      CLEANUP_ARN,
+    ]);
+    const executions = mcp.find((s) => s.actions.includes("states:StopExecution"));
+    expect(executions?.actions).toEqual(["states:DescribeExecution", "states:StopExecution"]);
+    expect(executions?.resources).toEqual([
+      `${RECOVERY_ARN.replace(":stateMachine:", ":execution:")}:*`,
+      `${CLEANUP_ARN.replace(":stateMachine:", ":execution:")}:*`,
+    ]);
+  });
+
   it("let the state machine invoke only the app's functions", () => {
     const invoke = roleStatements.find((s) => s.actions.includes("lambda:InvokeFunction"));
     expect(invoke?.resources).toContain(functionArn("prepare"));

@@ -1,6 +1,13 @@
-import { functionEnvironment, mcpEndpointPlan, parseInfraConfig } from "@drs-orchestrator/app";
+import {
+  cognitoIssuer,
+  functionEnvironment,
+  mcpEndpointPlan,
+  mcpFunctionEnvironment,
+  parseInfraConfig,
+} from "@drs-orchestrator/app";
 import { InvalidInputError } from "@drs-orchestrator/core";
 import { parseEngineConfig } from "@drs-orchestrator/engine";
+import { parseMcpHttpConfig } from "@drs-orchestrator/mcp";
 import { describe, expect, it } from "vitest";
 
 const names = {
@@ -19,7 +26,7 @@ describe("stage config", () => {
     expect(config).toMatchObject({
       alertEmails: [],
       logRetention: "1 month",
-      mcp: { auth: "iam" },
+      mcp: { auth: "iam", recoveryAllowedPlans: [] },
       plans: [],
     });
   });
@@ -83,17 +90,55 @@ describe("stage config", () => {
   });
 
   it("chooses the MCP endpoint by the config's auth", () => {
-    expect(mcpEndpointPlan({ auth: "iam" })).toEqual({ kind: "function-url", authorization: "iam" });
+    const mcp = (settings: unknown) => parseInfraConfig({ mcp: settings }, "x").mcp;
+    expect(mcpEndpointPlan(mcp({ auth: "iam" }))).toEqual({ kind: "function-url", authorization: "iam" });
+    // No API Gateway authorizer: the function answers 401 with the challenge itself, and serves
+    // the protected-resource metadata unauthenticated.
+    const routes = ["ANY /mcp", "GET /.well-known/{proxy+}"];
     expect(
-      mcpEndpointPlan({ auth: "jwt", issuer: "https://login.example.com/", audiences: ["mcp"] }),
+      mcpEndpointPlan(mcp({ auth: "jwt", issuer: "https://login.example.com/", audiences: ["mcp"] })),
     ).toEqual({
       kind: "http-api",
-      route: "ANY /mcp",
-      authorizer: { kind: "jwt", issuer: "https://login.example.com/", audiences: ["mcp"] },
+      routes,
+      tokens: { kind: "jwt", issuer: "https://login.example.com/", audiences: ["mcp"] },
     });
-    expect(mcpEndpointPlan({ auth: "cognito" })).toMatchObject({
+    expect(mcpEndpointPlan(mcp({ auth: "cognito" }))).toEqual({
       kind: "http-api",
-      authorizer: { kind: "cognito" },
+      routes,
+      tokens: { kind: "cognito" },
     });
+  });
+
+  it("gives the MCP function settings its handler accepts", () => {
+    const issuer = cognitoIssuer("us-west-2", "us-west-2_AbCdEfGhI");
+    const jwt = parseMcpHttpConfig(
+      mcpFunctionEnvironment({ mode: "jwt", issuer, audiences: ["client-1", "client-2"] }, [
+        "payments",
+        "shop",
+      ]),
+    );
+    expect(jwt).toEqual({
+      auth: {
+        mode: "jwt",
+        issuer,
+        audiences: ["client-1", "client-2"],
+        jwksUrl: `${issuer}/.well-known/jwks.json`,
+      },
+      recoveryAllowList: ["payments", "shop"],
+    });
+    expect(parseMcpHttpConfig(mcpFunctionEnvironment({ mode: "iam" }, []))).toEqual({
+      auth: { mode: "iam" },
+      recoveryAllowList: [],
+    });
+  });
+
+  it("takes the plans the MCP server may really recover from the stage, drills only by default", () => {
+    expect(parseInfraConfig({}, "x").mcp.recoveryAllowedPlans).toEqual([]);
+    expect(
+      parseInfraConfig({ mcp: { auth: "cognito", recoveryAllowedPlans: ["payments"] } }, "x").mcp,
+    ).toEqual({ auth: "cognito", recoveryAllowedPlans: ["payments"] });
+    expect(() =>
+      parseInfraConfig({ mcp: { auth: "iam", recoveryAllowedPlans: [""] } }, "stacks/stages/prod.json"),
+    ).toThrow(/mcp\.recoveryAllowedPlans\.0: expected a plan ID/);
   });
 });

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
 /**
- * What a function's code sends to AWS, read from its sources: the handler's imports from the engine,
- * the engine modules they come from and every module those import, the SDK commands and paginators
+ * What a function's code sends to AWS, read from its sources: the handler's imports from the engine
+ * and the MCP package, the modules they come from and every module those import, the SDK commands and paginators
  * each module uses, and the store methods reached through `engine.executions` / `engine.plans` /
  * `engine.locks`. Reading the sources keeps the policies honest without an AWS account: a step that
  * starts sending a new command fails the access test until its function's access table names it.
@@ -146,39 +146,72 @@ function moduleCalls(file: string, seen: Set<string>): SdkCall[] {
   )) {
     calls.push(...storeMethodCalls(match[1] as StoreName, match[2] ?? "", seen));
   }
-  for (const specifier of imports.keys()) {
-    if (!specifier.startsWith(".")) continue;
-    calls.push(...moduleCalls(`${resolve(dirname(file), specifier)}.ts`, seen));
+  for (const [specifier, names] of imports) {
+    if (specifier.startsWith(".")) {
+      calls.push(...moduleCalls(`${resolve(dirname(file), specifier)}.ts`, seen));
+    } else if (specifier in WORKSPACE_PACKAGES) {
+      calls.push(...importedCalls(file, specifier as WorkspacePackage, names, seen));
+    }
   }
   return calls;
 }
 
-/** The engine module that declares each exported name (through the package's `export *` index). */
-function engineExports(): Map<string, string> {
-  const index = read(join(engineSrc, "index.ts"));
+/** The workspace packages whose code a handler runs, by the name it imports them with. */
+const WORKSPACE_PACKAGES = {
+  "@drs-orchestrator/engine": engineSrc,
+  "@drs-orchestrator/mcp": join(root, "packages/mcp/src"),
+} as const;
+type WorkspacePackage = keyof typeof WORKSPACE_PACKAGES;
+
+const exportsByPackage = new Map<WorkspacePackage, Map<string, string>>();
+
+/** The module of a workspace package that declares each exported name (through its `export *` index). */
+function packageExports(name: WorkspacePackage): Map<string, string> {
+  const cached = exportsByPackage.get(name);
+  if (cached) return cached;
+  const src = WORKSPACE_PACKAGES[name];
   const declared = new Map<string, string>();
-  for (const match of index.matchAll(/export \* from "(\.[^"]+)";/g)) {
-    const file = `${join(engineSrc, match[1] ?? "")}.ts`;
-    for (const name of read(file).matchAll(/^export (?:async )?(?:function|const|class) (\w+)/gm)) {
-      declared.set(name[1] ?? "", file);
+  for (const match of read(join(src, "index.ts")).matchAll(/export \* from "(\.[^"]+)";/g)) {
+    const file = `${join(src, match[1] ?? "")}.ts`;
+    for (const exported of read(file).matchAll(/^export (?:async )?(?:function|const|class) (\w+)/gm)) {
+      declared.set(exported[1] ?? "", file);
     }
   }
+  exportsByPackage.set(name, declared);
   return declared;
 }
 
+/** The calls of the modules that declare `names`, imported by `file` from a workspace package. */
+function importedCalls(
+  file: string,
+  specifier: WorkspacePackage,
+  names: string[],
+  seen: Set<string>,
+): SdkCall[] {
+  const exported = packageExports(specifier);
+  return names.flatMap((name) => {
+    const declaring = exported.get(name);
+    if (!declaring) throw new Error(`${relative(root, file)}: ${name} is not exported by ${specifier}`);
+    return moduleCalls(declaring, seen);
+  });
+}
+
 /**
- * The AWS calls of the Lambda handler in `handlerModule` (a path from the repository root). The
- * step handler wrapper itself sends nothing; it only builds the clients the step uses.
+ * The AWS calls of the Lambda handler in `handlerModule` (a path from the repository root): what the
+ * engine and MCP modules it imports send. The step handler wrapper and the engine context send
+ * nothing; they only build the clients and stores the code uses.
  */
 export function handlerSdkCalls(handlerModule: string): SdkCall[] {
   const handlerFile = join(root, handlerModule);
-  const exported = engineExports();
-  const seen = new Set<string>([join(engineSrc, "lambda/step-handler.ts")]);
+  const seen = new Set<string>([
+    join(engineSrc, "lambda/step-handler.ts"),
+    join(engineSrc, "lambda/engine-context.ts"),
+  ]);
   const calls = new Set<SdkCall>();
-  for (const name of valueImports(read(handlerFile)).get("@drs-orchestrator/engine") ?? []) {
-    const file = exported.get(name);
-    if (!file) throw new Error(`${relative(root, handlerFile)}: ${name} is not exported by the engine`);
-    for (const call of moduleCalls(file, seen)) calls.add(call);
+  for (const [specifier, names] of valueImports(read(handlerFile))) {
+    if (!(specifier in WORKSPACE_PACKAGES)) continue;
+    for (const call of importedCalls(handlerFile, specifier as WorkspacePackage, names, seen))
+      calls.add(call);
   }
   return [...calls].sort();
 }

@@ -8,6 +8,7 @@ export * from "./events/input-transformer";
 export * from "./faults/fault-options";
 export * from "./fleet/generate-fleet";
 export * from "./gateway/gateway";
+export * from "./lambda/function-url-server";
 export * from "./lambda/lambda-context";
 export * from "./lambda/lambda-errors";
 export * from "./lambda/lambda-invoke-api";

@@ -20,7 +20,13 @@ export type Ec2Operation =
   | "CreateLaunchTemplateVersion"
   | "ModifyLaunchTemplate";
 
-export type SfnOperation = "StartExecution" | "DescribeExecution" | "SendTaskSuccess" | "SendTaskFailure";
+export type SfnOperation =
+  | "StartExecution"
+  | "DescribeExecution"
+  | "ListExecutions"
+  | "StopExecution"
+  | "SendTaskSuccess"
+  | "SendTaskFailure";
 
 export type SsmOperation = "StartAutomationExecution" | "GetAutomationExecution" | "StopAutomationExecution";
 
@@ -155,6 +161,25 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   "complete-drill-cleanup": {
     events: ["PutEvents"],
     tables: { executions: WAVE_ITEMS },
+  },
+  // Every operator step: plans, dry runs over the source servers, starts, status and lists,
+  // approvals, cancellation (which closes the execution as finalize would) and drill cleanup.
+  mcp: {
+    drs: ["DescribeSourceServers"],
+    sfn: [...START, "ListExecutions", "StopExecution", "SendTaskSuccess", "SendTaskFailure"],
+    events: ["PutEvents"],
+    tables: {
+      plans: ["GetItem", "Query", "Scan"],
+      executions: [
+        "GetItem",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "Query",
+        "BatchGetItem",
+        "BatchWriteItem",
+      ],
+    },
   },
 };
 

@@ -63,6 +63,8 @@ const EC2_READS: readonly Ec2Operation[] = [
 ];
 
 const SEND_TASK: readonly SfnOperation[] = ["SendTaskSuccess", "SendTaskFailure"];
+/** Actions whose resource is an execution of the state machine, not the state machine. */
+const EXECUTION_ACTIONS: readonly SfnOperation[] = ["DescribeExecution", "StopExecution"];
 
 const drsArn = (scope: AwsScope, resource: string) =>
   `arn:${scope.partition}:drs:${scope.region}:${scope.accountId}:${resource}`;
@@ -161,10 +163,14 @@ function sfnStatements(operations: readonly SfnOperation[], machines: readonly s
   if (operations.includes("StartExecution")) {
     statements.push({ sid: "StatesStart", actions: ["states:StartExecution"], resources: [...machines] });
   }
-  if (operations.includes("DescribeExecution")) {
+  if (operations.includes("ListExecutions")) {
+    statements.push({ sid: "StatesList", actions: ["states:ListExecutions"], resources: [...machines] });
+  }
+  const onExecutions = operations.filter((operation) => EXECUTION_ACTIONS.includes(operation));
+  if (onExecutions.length > 0) {
     statements.push({
-      sid: "StatesDescribe",
-      actions: ["states:DescribeExecution"],
+      sid: "StatesExecutions",
+      actions: pascal(onExecutions, "states"),
       resources: machines.map(executionArnPattern),
     });
   }

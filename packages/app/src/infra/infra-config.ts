@@ -28,12 +28,23 @@ const count = (what: string) =>
     .int()
     .positive({ error: "must be > 0" });
 
+/** Settings of the MCP server whatever its auth. */
+const mcpServerSettings = {
+  /**
+   * Plans the MCP server may start in RECOVERY mode (with the caller's confirm); empty: drills only.
+   * The functions' MCP_RECOVERY_ALLOWED_PLANS.
+   */
+  recoveryAllowedPlans: z
+    .array(z.string().min(1, { error: "expected a plan ID" }), { error: "expected a list of plan IDs" })
+    .default([]),
+};
+
 const mcpSchema = z.discriminatedUnion(
   "auth",
   [
     /** A Lambda function URL; callers sign with SigV4 and need lambda:InvokeFunctionUrl. */
-    z.strictObject({ auth: z.literal("iam") }),
-    /** API Gateway HTTP API with a JWT authorizer for an existing OAuth/OIDC issuer. */
+    z.strictObject({ auth: z.literal("iam"), ...mcpServerSettings }),
+    /** API Gateway HTTP API; the function checks bearer JWTs of an existing OAuth/OIDC issuer. */
     z.strictObject({
       auth: z.literal("jwt"),
       issuer: z.url({
@@ -42,9 +53,10 @@ const mcpSchema = z.discriminatedUnion(
       audiences: z.array(z.string().min(1)).min(1, {
         error: "name at least one audience (the client ID or API identifier tokens are issued for)",
       }),
+      ...mcpServerSettings,
     }),
-    /** API Gateway HTTP API with a JWT authorizer on a Cognito user pool created with the stage. */
-    z.strictObject({ auth: z.literal("cognito") }),
+    /** API Gateway HTTP API; the function checks bearer JWTs of a Cognito user pool created with the stage. */
+    z.strictObject({ auth: z.literal("cognito"), ...mcpServerSettings }),
   ],
   { error: 'expected auth "iam" (function URL, SigV4), "jwt" (issuer + audiences) or "cognito"' },
 );
@@ -76,7 +88,7 @@ export const infraConfigSchema = z.strictObject({
     .partial()
     .default({}),
   healthCheckTimeoutSeconds: seconds("how long a wave waits for EC2 status checks").optional(),
-  mcp: mcpSchema.default({ auth: "iam" }),
+  mcp: mcpSchema.default({ auth: "iam", recoveryAllowedPlans: [] }),
   /**
    * Plan files (paths from the repository root) whose RPO, RTO, alarm triggers and drill schedules
    * the stage monitors and wires. Plans are still uploaded with `plan apply`; these are read at deploy.

@@ -148,4 +148,6 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     memoryMb: 512,
     step: "runHooks",
   },
+  // The MCP server over HTTP; behind API Gateway, whose integrations time out after 30 s.
+  { name: "mcp", module: "functions/mcp.ts", timeoutSeconds: 29, memoryMb: 1024 },
 ];
