@@ -112,7 +112,8 @@ export async function getRecoveryStatus(
   const startedAt = meta?.startedAt ?? workflow?.startedAt ?? options.now.toISOString();
   const endedAt = running ? undefined : (meta?.endedAt ?? workflow?.stoppedAt);
   const elapsedSeconds = secondsBetween(startedAt, endedAt ?? options.now.toISOString());
-  const pending = approvals.filter((approval) => approval.status === "PENDING");
+  // A gate of a stopped execution stays PENDING in its item, but nobody waits on it any more.
+  const pending = running ? approvals.filter((approval) => approval.status === "PENDING") : [];
   const waiting = new Set(pending.map((approval) => approval.wave));
 
   const progress = executionProgress({
