@@ -15,3 +15,4 @@ export * from "./http/mcp-http-handler";
 export * from "./http/mcp-paths";
 export * from "./http/serve-mcp-request";
 export * from "./server/recovery-mcp-server";
+export * from "./server/stdio-session";
