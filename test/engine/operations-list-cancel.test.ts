@@ -1,4 +1,8 @@
-import { DescribeExecutionCommand, type DescribeExecutionCommandOutput } from "@aws-sdk/client-sfn";
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  StopExecutionCommand,
+} from "@aws-sdk/client-sfn";
 import { ExecutionNotFoundError, InvalidInputError } from "@drs-orchestrator/core";
 import {
   activeRun,
@@ -173,6 +177,37 @@ describe("cancelRecovery", () => {
     ).toBe(false);
   });
 
+  it("closes an execution whose workflow was stopped outside the product and never finalized", async () => {
+    const started = await shopDrillAtGate();
+    const { executionId } = started;
+    await env.sfn.send(
+      new StopExecutionCommand({ executionArn: started.executionArn, cause: "stopped in the console" }),
+    );
+
+    // The stopped workflow wins over META, which nothing will finalize.
+    const stopped = await getRecoveryStatus(env.engine, executionId, { now: now() });
+    expect(stopped).toMatchObject({ status: "ABORTED", workflowStatus: "ABORTED", pendingApprovals: [] });
+    expect((await env.engine.executions.getMeta(executionId))?.status).toBe("RUNNING");
+    expect((await activeRun(env.engine, "shop"))?.executionId).toBe(executionId);
+
+    const result = await cancelRecovery(
+      env.engine,
+      { executionId, reason: "tidy up", requestedBy: "ops-tests" },
+      now(),
+    );
+    expect(result).toEqual({ executionId, status: "ABORTED", alreadyEnded: false, cleanupExpected: true });
+    expect(await env.engine.executions.getMeta(executionId)).toMatchObject({
+      status: "ABORTED",
+      error: "RecoveryCancelled",
+      cause: "cancelled by ops-tests: tidy up (its workflow had ended ABORTED without closing the execution)",
+    });
+    expect(await activeRun(env.engine, "shop")).toBeUndefined();
+    for (const server of await env.engine.executions.servers(executionId)) {
+      const lock = await env.engine.executions.get<{ releasedAt?: string }>(keys.lock(server.sourceServerId));
+      expect(lock?.releasedAt).toBeDefined();
+    }
+  });
+
   it("leaves an execution that ended on its own as it is", async () => {
     const fleet = await exampleFleet();
     const planId = await env.applyPlan({
@@ -232,6 +267,7 @@ describe("listRecoveries", () => {
     const all = await listRecoveries(env.engine);
     expect(all.map((entry) => [entry.planId, entry.status])).toEqual([
       ["cache-drill", "SUCCEEDED"],
+      ["shop", "ABORTED"],
       ["shop", "ABORTED"],
       ["shop", "ABORTED"],
     ]);

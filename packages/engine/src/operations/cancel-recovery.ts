@@ -35,7 +35,8 @@ export type CancelRecoveryRequest = z.input<typeof cancelRequestSchema>;
  * closed here: META ends ABORTED (from RUNNING only), its waves in flight with it, the server locks
  * and the plan's active run are released so the plan can start again, and the status change is
  * announced. A drill's instances are left to the cleanup the drill-ended rule starts. Cancelling an
- * execution that already ended changes nothing.
+ * execution that already ended changes nothing; one whose workflow ended without closing it (stopped
+ * outside the product, timed out) is closed as cancelled, freeing what it held.
  * @param now the end time to record, on the clock the execution runs on
  * @throws InvalidInputError naming each bad field
  * @throws ExecutionNotFoundError when neither Step Functions nor the executions table knows it
@@ -58,11 +59,10 @@ export async function cancelRecovery(
     endedStatus,
     cleanupExpected: false,
   });
-  const before = recoveryViewStatus(workflow?.status, meta?.status);
-  if (before !== "STARTING" && before !== "RUNNING") return ended(before);
+  if (meta && meta.status !== "RUNNING") return ended(meta.status);
 
-  const cause = `cancelled by ${requestedBy}: ${reason}`;
-  if (workflow) {
+  let cause = `cancelled by ${requestedBy}: ${reason}`;
+  if (workflow?.status === "RUNNING") {
     await engine.aws.sfn.send(
       new StopExecutionCommand({ executionArn: workflow.executionArn, error: RECOVERY_CANCELLED, cause }),
     );
@@ -73,6 +73,11 @@ export async function cancelRecovery(
         recoveryViewStatus(stopped.status, (await engine.executions.getMeta(executionId))?.status),
       );
     }
+  } else if (workflow) {
+    // Ended before it wrote anything: whatever ended it released the plan, and nothing else was taken.
+    if (!meta) return ended(recoveryViewStatus(workflow.status, undefined));
+    // Stopped or timed out without finalizing: its servers and plan stay taken until someone closes it.
+    cause = `${cause} (its workflow had ended ${workflow.status} without closing the execution)`;
   }
 
   // Read after the stop: a Prepare that completed before it has written META and taken the locks.
@@ -96,6 +101,7 @@ export async function cancelRecovery(
     executionId,
     status: "ABORTED",
     alreadyEnded: false,
-    cleanupExpected: current.mode === "DRILL",
+    // The drill-ended rule reacts to the workflow's end, which a workflow that is gone never announces.
+    cleanupExpected: current.mode === "DRILL" && workflow !== undefined,
   };
 }
