@@ -31,7 +31,7 @@ export function serversSection(summary: RecoverySummary): Html {
   const table = dataTable<ServerTimeline>(
     [
       { header: "Source server", cell: "nowrap", value: (s) => mono(s.sourceServerId) },
-      { header: "Hostname", cell: "text", value: (s) => orNone(s.hostname) },
+      { header: "Hostname", cell: "label", value: (s) => orNone(s.hostname) },
       { header: "Wave", cell: "num", value: (s) => s.wave },
       { header: "Group", cell: "nowrap", value: (s) => s.groupId },
       { header: "Status", cell: "plain", value: (s) => chip(s.status) },
@@ -76,8 +76,8 @@ export function hooksSection(summary: RecoverySummary): Html | "" {
     [
       { header: "Phase", cell: "nowrap", value: (h) => h.phase },
       { header: "Wave", cell: "num", value: (h) => orNone(h.wave) },
-      { header: "Name", cell: "text", value: (h) => h.name },
-      { header: "Calls", cell: "text", value: (h) => html`${h.kind} <span class="mono">${h.target}</span>` },
+      { header: "Name", cell: "label", value: (h) => h.name },
+      { header: "Calls", cell: "label", value: (h) => html`${h.kind} <span class="mono">${h.target}</span>` },
       { header: "Status", cell: "nowrap", value: hookStatus },
       { header: "Attempts", cell: "num", value: (h) => h.attempts },
       { header: "Duration", cell: "num", value: (h) => shortDuration(h.durationMs) },
@@ -111,7 +111,7 @@ export function approvalsSection(summary: RecoverySummary): Html | "" {
         value: (a) =>
           html`${clockTime(a.requestedAt, summary.startedAt)} <span class="muted">${since(summary, a.requestedAt)}</span>`,
       },
-      { header: "Decided by", cell: "text", value: (a) => orNone(a.by) },
+      { header: "Decided by", cell: "label", value: (a) => orNone(a.by) },
       { header: "Decided", cell: "nowrap", value: (a) => decision(summary, a) },
       { header: "Comment", cell: "text", value: (a) => orNone(a.comment) },
     ],
@@ -160,7 +160,7 @@ ${cleanup.holdUntil !== undefined ? html`<div><dt>Held until</dt><dd>${utcDateTi
     cleanup.failedTerminations.length > 0 &&
       html`<h3>Not terminated</h3>${dataTable<DrillCleanupSummary["failedTerminations"][number]>(
         [
-          { header: "Server", cell: "text", value: (f) => server(f.sourceServerId) },
+          { header: "Server", cell: "label", value: (f) => server(f.sourceServerId) },
           { header: "Recovery instance", cell: "nowrap", value: (f) => mono(f.recoveryInstanceId) },
           { header: "Reason", cell: "text", value: (f) => f.reason },
         ],
@@ -170,7 +170,7 @@ ${cleanup.holdUntil !== undefined ? html`<div><dt>Held until</dt><dd>${utcDateTi
     cleanup.revertedServers.length > 0 &&
       html`<h3>Launch settings restored</h3>${dataTable<DrillCleanupSummary["revertedServers"][number]>(
         [
-          { header: "Server", cell: "text", value: (r) => server(r.sourceServerId) },
+          { header: "Server", cell: "label", value: (r) => server(r.sourceServerId) },
           { header: "Template default version", cell: "num", value: (r) => orNone(r.restoredDefaultVersion) },
           {
             header: "Launch configuration restored",
@@ -186,7 +186,7 @@ ${cleanup.holdUntil !== undefined ? html`<div><dt>Held until</dt><dd>${utcDateTi
         DrillCleanupSummary["skippedServers"][number]
       >(
         [
-          { header: "Server", cell: "text", value: (s) => server(s.sourceServerId) },
+          { header: "Server", cell: "label", value: (s) => server(s.sourceServerId) },
           { header: "Why", cell: "text", value: (s) => s.reason },
         ],
         cleanup.skippedServers,
@@ -224,10 +224,14 @@ export function problemsSection(summary: RecoverySummary): Html | "" {
     failedServers.length > 0 &&
       html`<h3>Server failures</h3>${dataTable<ServerTimeline>(
         [
-          { header: "Server", cell: "text", value: (s) => s.hostname ?? s.sourceServerId },
+          { header: "Server", cell: "label", value: (s) => s.hostname ?? s.sourceServerId },
           { header: "Wave", cell: "num", value: (s) => s.wave },
           { header: "Status", cell: "plain", value: (s) => chip(s.status) },
-          { header: "When", cell: "nowrap", value: (s) => clock(summary, s.failedAt) },
+          {
+            header: "When",
+            cell: "nowrap",
+            value: (s) => clock(summary, s.failedAt ?? s.previousAttempts.at(-1)?.failedAt),
+          },
           { header: "Reason", cell: "text", value: (s) => orNone(failureText(s)) },
         ],
         failedServers,
@@ -237,7 +241,7 @@ export function problemsSection(summary: RecoverySummary): Html | "" {
         [
           {
             header: "Hook",
-            cell: "text",
+            cell: "label",
             value: (h) => (h.wave === undefined ? h.name : `${h.name} (wave ${h.wave})`),
           },
           { header: "On failure", cell: "nowrap", value: (h) => h.onFailure },

@@ -140,7 +140,9 @@ function waveRow(
   const markers: GanttMarker[] = [];
   if (wave.startedAt !== undefined) {
     const start = t(wave.startedAt);
-    const launched = wave.launchedAt === undefined ? undefined : t(wave.launchedAt);
+    // While a wave launches, its launchedAt is only the latest of the servers launched so far.
+    const launching = wave.status === "LAUNCHING";
+    const launched = wave.launchedAt === undefined || launching ? undefined : t(wave.launchedAt);
     const closed = wave.completedAt === undefined ? undefined : t(wave.completedAt);
     segments.push(segment("launch", start, launched ?? closed, cut, "start → all launched"));
     if (launched !== undefined) {

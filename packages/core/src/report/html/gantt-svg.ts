@@ -14,6 +14,7 @@ const TICK_LABEL_Y = 14;
 const LINE_LABEL_Y = 30;
 const PLOT_TOP = 38;
 const BOTTOM = 8;
+const NOW_LABEL_ROOM = 14;
 
 const ROW_HEIGHT: Record<GanttRow["kind"], number> = { execution: 24, wave: 28, server: 19, more: 22 };
 const BAR_HEIGHT: Record<GanttRow["kind"], number> = { execution: 6, wave: 13, server: 8, more: 8 };
@@ -49,7 +50,9 @@ export function renderGanttSvg(model: GanttModel): Html {
     y += ROW_HEIGHT[row.kind];
     return { row, top };
   });
-  const height = y + BOTTOM;
+  const plotBottom = y;
+  // The report time's label goes under the chart, where it cannot collide with the target's above.
+  const height = plotBottom + BOTTOM + (model.now === undefined ? 0 : NOW_LABEL_ROOM);
 
   const step = tickStep(model.span);
   const ticks: number[] = [];
@@ -57,16 +60,24 @@ export function renderGanttSvg(model: GanttModel): Html {
 
   const grid = ticks.map((at) => {
     const anchor = x(at) > PLOT_RIGHT - 24 ? "end" : "middle";
-    return html`<line class="g-grid" x1="${x(at)}" x2="${x(at)}" y1="${PLOT_TOP - 4}" y2="${height - BOTTOM}"/><text class="g-tick" x="${x(at)}" y="${TICK_LABEL_Y}" text-anchor="${anchor}">${relativeTime(at)}</text>`;
+    return html`<line class="g-grid" x1="${x(at)}" x2="${x(at)}" y1="${PLOT_TOP - 4}" y2="${plotBottom}"/><text class="g-tick" x="${x(at)}" y="${TICK_LABEL_Y}" text-anchor="${anchor}">${relativeTime(at)}</text>`;
   });
 
   const lines: Html[] = [];
   if (model.rtoTarget <= model.span) {
     lines.push(
-      verticalLine("g-rto", x(model.rtoTarget), `RTO target ${humanDuration(model.rtoTarget)}`, height),
+      verticalLine("g-rto", x(model.rtoTarget), `RTO target ${humanDuration(model.rtoTarget)}`, [
+        LINE_LABEL_Y + 3,
+        plotBottom,
+        LINE_LABEL_Y,
+      ]),
     );
   }
-  if (model.now !== undefined) lines.push(verticalLine("g-now", x(model.now), "report time", height));
+  if (model.now !== undefined) {
+    lines.push(
+      verticalLine("g-now", x(model.now), "report time", [PLOT_TOP - 4, plotBottom + 3, plotBottom + 15]),
+    );
+  }
 
   const rows = placed.map(({ row, top }) => renderRow(row, top, x));
 
@@ -79,9 +90,10 @@ ${lines}
 </svg>`;
 }
 
-function verticalLine(kind: string, at: number, label: string, height: number): Html {
+/** A line across the rows, `[from, to, label]` in y. */
+function verticalLine(kind: string, at: number, label: string, [from, to, labelY]: number[]): Html {
   const anchor = at > PLOT_RIGHT - 60 ? "end" : at < PLOT_LEFT + 60 ? "start" : "middle";
-  return html`<line class="${kind}" x1="${at}" x2="${at}" y1="${LINE_LABEL_Y + 3}" y2="${height - BOTTOM}"/><text class="${kind}-label" x="${at}" y="${LINE_LABEL_Y}" text-anchor="${anchor}">${label}</text>`;
+  return html`<line class="${kind}" x1="${at}" x2="${at}" y1="${from}" y2="${to}"/><text class="${kind}-label" x="${at}" y="${labelY}" text-anchor="${anchor}">${label}</text>`;
 }
 
 function renderRow(row: GanttRow, top: number, x: (seconds: number) => number): Html {
@@ -95,8 +107,7 @@ function renderRow(row: GanttRow, top: number, x: (seconds: number) => number): 
   const indent = row.kind === "server" || row.kind === "more" ? 24 : 10;
   const label = html`<text class="g-label g-label-${row.kind}" x="${indent}" y="${middle + 4}">${truncate(row.label, LABEL_CHARS[row.kind])}</text>`;
   const segments = row.segments.map((segment) => renderSegment(segment, middle, bar, x));
-  const markerY = row.kind === "wave" ? middle : middle;
-  const markers = row.markers.map((marker) => renderMarker(marker, x(marker.at), markerY, row.kind));
+  const markers = row.markers.map((marker) => renderMarker(marker, x(marker.at), middle, row.kind));
   return html`<g class="g-row"><title>${row.title}</title>${band}${label}${segments}${markers}${renderNote(row, middle, x)}</g>
 `;
 }
@@ -133,9 +144,10 @@ function renderMarker(marker: GanttMarker, at: number, middle: number, kind: Gan
 function renderNote(row: GanttRow, middle: number, x: (s: number) => number): Html | "" {
   if (row.note === undefined) return "";
   const width = row.note.length * NOTE_CHAR_WIDTH;
-  const ends = row.segments.map((s) => x(s.to));
+  // Past the bar and past the markers at its end (healthy dot, failure cross, a hook after the wave).
+  const ends = [...row.segments.map((s) => x(s.to)), ...row.markers.map((m) => x(m.at))];
   const starts = row.segments.map((s) => x(s.from));
-  const end = ends.length === 0 ? PLOT_LEFT : Math.max(...ends) + 10;
+  const end = ends.length === 0 ? PLOT_LEFT : Math.max(...ends) + 12;
   const start = starts.length === 0 ? PLOT_LEFT : Math.min(...starts) - 8;
   const [at, anchor] =
     end + width <= PLOT_RIGHT || start - width < PLOT_LEFT

@@ -44,8 +44,11 @@ export function section(id: string, title: string, aside: HtmlValue, body: HtmlV
 
 export interface Column<T> {
   header: string;
-  /** Numbers align right; nowrap keeps IDs and times on one line; text wraps anywhere (user data). */
-  cell: "num" | "nowrap" | "text" | "plain";
+  /**
+   * Numbers align right; nowrap keeps IDs and times on one line; label wraps between words (names,
+   * targets); text is prose that may wrap anywhere (reasons, errors, comments of any length).
+   */
+  cell: "num" | "nowrap" | "label" | "text" | "plain";
   value: (row: T) => HtmlValue;
 }
 

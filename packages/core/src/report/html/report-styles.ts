@@ -96,9 +96,10 @@ table.data th { text-align: left; font-size: 11px; font-weight: 650; color: var(
 table.data td { padding: 5px 7px; border-bottom: 1px solid var(--line); vertical-align: top; }
 table.data td.num, table.data th.num { text-align: right; }
 table.data td.nowrap { white-space: nowrap; }
+table.data td.label { overflow-wrap: break-word; }
 table.data td.text { overflow-wrap: anywhere; min-width: 90px; }
 table.data tbody tr:nth-child(even) td { background: var(--card); }
-table.data tr.problem td { background: var(--bad-bg); }
+table.data tbody tr.problem td { background: var(--bad-bg); }
 table.data tr.wave-head td { background: var(--band); font-weight: 650; border-bottom: 1px solid var(--line); }
 .ids { display: flex; flex-wrap: wrap; gap: 4px 12px; font-family: var(--mono); font-size: 12px; }
 .two-col { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
@@ -133,7 +134,11 @@ svg.gantt { display: block; font-family: system-ui, -apple-system, "Segoe UI", R
 .g-now-label { font-size: 11px; font-weight: 650; fill: var(--info-strong); }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
+  body { font-size: 12.5px; }
   main { max-width: none; padding: 0; }
+  table.data { font-size: 10.5px; }
+  table.data th { font-size: 9.5px; }
+  table.data td, table.data th { padding: 3px 5px; }
   section { break-inside: auto; }
   h2, h3 { break-after: avoid; }
   .rto, .counts, .gantt, .legend { break-inside: avoid; }

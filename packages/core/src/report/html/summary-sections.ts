@@ -78,7 +78,12 @@ function outcomeCallout(report: RecoveryReport): Html | "" {
 }
 
 interface RtoView {
+  /** Seconds the meter fills to. */
   value: number;
+  /** The big figure: the RTO achieved or elapsed, or that it was not achieved. */
+  headline: string;
+  /** What the figure is set against. */
+  against: string;
   tone: Tone;
   verdict: string;
   caption: string;
@@ -92,6 +97,8 @@ function rtoView(report: RecoveryReport): RtoView {
     const over = rto.achievedSeconds - target;
     return {
       value: rto.achievedSeconds,
+      headline: humanDuration(rto.achievedSeconds),
+      against: `of ${humanDuration(target)} target`,
       tone: rto.breached ? "bad" : "ok",
       verdict: rto.breached ? `breached by ${humanDuration(over)}` : `met · ${humanDuration(-over)} to spare`,
       caption:
@@ -104,6 +111,8 @@ function rtoView(report: RecoveryReport): RtoView {
   if (summary.status === "RUNNING") {
     return {
       value: elapsed,
+      headline: humanDuration(elapsed),
+      against: `of ${humanDuration(target)} target`,
       tone: "info",
       verdict:
         elapsed <= target
@@ -114,8 +123,10 @@ function rtoView(report: RecoveryReport): RtoView {
   }
   return {
     value: elapsed,
+    headline: "Not achieved",
+    against: `target ${humanDuration(target)}`,
     tone: "bad",
-    verdict: `not achieved · the ${modeWord(summary)} ${summary.status} after ${humanDuration(elapsed)}`,
+    verdict: `the ${modeWord(summary)} ${summary.status} after ${humanDuration(elapsed)}`,
     caption: "elapsed until it ended",
   };
 }
@@ -129,7 +140,7 @@ export function rtoSection(report: RecoveryReport): Html {
   const percent = (seconds: number) => Math.round((Math.min(seconds, scale) / scale) * 1000) / 10;
   const targetAt = percent(target);
   const body = html`<div class="rto">
-<div class="rto-figures"><span class="rto-value">${humanDuration(view.value)}</span><span class="rto-of">of ${humanDuration(target)} target</span><span class="rto-verdict tone-${view.tone}">${view.verdict}</span></div>
+<div class="rto-figures"><span class="rto-value">${view.headline}</span><span class="rto-of">${view.against}</span><span class="rto-verdict tone-${view.tone}">${view.verdict}</span></div>
 <div class="meter" role="meter" aria-valuemin="0" aria-valuemax="${scale}" aria-valuenow="${Math.round(view.value)}" aria-label="RTO ${view.caption}">
 <div class="meter-fill tone-${view.tone === "ok" || view.tone === "bad" || view.tone === "info" ? view.tone : "idle"}" style="width: ${percent(view.value)}%"></div>
 <div class="meter-target${targetAt > 85 ? " at-end" : ""}" style="left: ${targetAt}%"><span>target ${humanDuration(target)}</span></div>
@@ -149,7 +160,7 @@ ${card(counts.servers, "servers", "idle")}
 ${card(counts.launched, "launched", "idle")}
 ${card(counts.healthy, "healthy", counts.healthy === counts.servers ? "ok" : "idle")}
 ${card(counts.failed, "failed", "bad")}
-${card(counts.notLaunched, "not launched", "warn")}
+${card(counts.notLaunched, summary.status === "RUNNING" ? "not launched yet" : "not launched", summary.status === "RUNNING" ? "idle" : "warn")}
 ${card(counts.skipped, "skipped (not ready)", "warn")}
 ${card(counts.relaunched, "relaunched", "warn")}
 </div>`;

@@ -55,14 +55,18 @@ function waveTable(report: RecoveryReport): Html {
   return dataTable<WaveSummary>(
     [
       { header: "Wave", cell: "num", value: (w) => w.wave },
-      { header: "Groups", cell: "text", value: (w) => w.groupIds.join(", ") },
+      { header: "Groups", cell: "label", value: (w) => w.groupIds.join(", ") },
       { header: "Status", cell: "plain", value: (w) => chip(w.status) },
       { header: "Servers", cell: "num", value: (w) => w.servers },
       { header: "Healthy", cell: "num", value: (w) => w.healthy },
       { header: "Failed", cell: "num", value: (w) => w.failed },
       { header: "Rounds", cell: "num", value: (w) => w.rounds },
       { header: "Started", cell: "nowrap", value: (w) => since(w.startedAt) },
-      { header: "Launch", cell: "num", value: (w) => seconds(w.launchSeconds) },
+      {
+        header: "Launch",
+        cell: "num",
+        value: (w) => (w.status === "LAUNCHING" ? "launching" : seconds(w.launchSeconds)),
+      },
       { header: "Status checks", cell: "num", value: (w) => seconds(w.healthSeconds) },
       { header: "Start → healthy", cell: "num", value: (w) => seconds(w.durationSeconds) },
     ],
