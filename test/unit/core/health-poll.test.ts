@@ -18,13 +18,14 @@ describe("nextHealthCheckSeconds", () => {
 
   it("polls at the shortest pause around the expected moment and backs off while overdue", () => {
     expect(nextHealthCheckSeconds([at(120)], now)).toBe(2);
-    expect(nextHealthCheckSeconds([at(150)], now)).toBe(3);
-    expect(nextHealthCheckSeconds([at(220)], now)).toBe(6);
+    expect(nextHealthCheckSeconds([at(150)], now)).toBe(2);
+    expect(nextHealthCheckSeconds([at(180)], now)).toBe(3);
+    expect(nextHealthCheckSeconds([at(500)], now)).toBe(8);
     expect(nextHealthCheckSeconds([at(900)], now)).toBe(15);
   });
 
   it("follows the soonest instance when several wait", () => {
-    expect(nextHealthCheckSeconds([at(0), at(121)], now)).toBe(3);
+    expect(nextHealthCheckSeconds([at(0), at(181)], now)).toBe(3);
   });
 
   it("answers the shortest pause when nothing waits", () => {

@@ -12,7 +12,7 @@ export interface HealthPollSettings {
   maxSeconds: number;
   /** How long after launch an instance usually passes its status checks. */
   expectedSeconds: number;
-  /** Seconds of overdue time that add one second to the pause. */
+  /** Each such span of overdue time adds one second to the pause. */
   backoffSeconds: number;
 }
 
@@ -20,7 +20,7 @@ export const DEFAULT_HEALTH_POLL: HealthPollSettings = {
   minSeconds: 2,
   maxSeconds: 15,
   expectedSeconds: 120,
-  backoffSeconds: 30,
+  backoffSeconds: 60,
 };
 
 /**
@@ -38,9 +38,10 @@ export function nextHealthCheckSeconds(
   let wait = maxSeconds;
   for (const launchedAt of launchedAts) {
     const untilExpected = (Date.parse(launchedAt) + expectedSeconds * 1000 - nowMs) / 1000;
-    const pause = untilExpected > 0 ? untilExpected : minSeconds - untilExpected / backoffSeconds;
+    const pause =
+      untilExpected > 0 ? Math.ceil(untilExpected) : minSeconds + Math.floor(-untilExpected / backoffSeconds);
     wait = Math.min(wait, pause);
   }
   if (launchedAts.length === 0) wait = minSeconds;
-  return Math.min(maxSeconds, Math.max(minSeconds, Math.ceil(wait)));
+  return Math.min(maxSeconds, Math.max(minSeconds, wait));
 }
