@@ -1,4 +1,7 @@
-import type { CommandIo } from "./command";
+import type { EngineContext } from "@drs-orchestrator/engine";
+import { type CommandIo, UsageError } from "./command";
+import { readLocalState, simulatedNow } from "./local-state";
+import { readStageOutputs, STAGE_OUTPUTS_FILE, stageEnvironment } from "./stage-outputs";
 
 /** What each engine variable a command may need names, for the error that lists the missing ones. */
 const ENGINE_VARIABLES = {
@@ -10,16 +13,108 @@ const ENGINE_VARIABLES = {
 
 export type EngineVariable = keyof typeof ENGINE_VARIABLES;
 
+/** The options every command that acts on an app takes to say which app. */
+export const TARGET_OPTIONS = {
+  local: {
+    type: "boolean",
+    description:
+      "act on the local runtime `drs-orchestrator local up` is serving (found through its state file)",
+  },
+  stage: {
+    type: "string",
+    valueName: "name",
+    description: `act on a deployed stage, named by the outputs \`sst deploy\` wrote to ${STAGE_OUTPUTS_FILE}`,
+  },
+} as const;
+
+export interface TargetChoice {
+  local: boolean;
+  stage: string | undefined;
+}
+
+/** The app a command acts on, once its environment is in place. */
+export interface Target {
+  /** The same choice again, for the commands a message suggests: `--local`, `--stage prod` or nothing. */
+  flag: string;
+  /** The time on the app's clock: the local runtime's simulated time, else the real time. */
+  now(): Date;
+}
+
 /**
- * Commands that act on a deployed app read the same environment as its functions. Returns false
- * after telling which variables are missing and where to get them.
+ * Puts the environment of the app the command acts on into this process (the SDK clients read the
+ * endpoint, region and credentials from it): the local runtime's with `--local`, a deployed stage's
+ * with `--stage`, else the environment as it is (the variables `local up` prints, or a stage's set
+ * by hand). Returns undefined after saying what is missing and how to get it.
  */
-export function hasEngineEnvironment(required: readonly EngineVariable[], io: CommandIo): boolean {
+export async function selectTarget(
+  choice: TargetChoice,
+  required: readonly EngineVariable[],
+  io: CommandIo,
+): Promise<Target | undefined> {
+  if (choice.local && choice.stage !== undefined) {
+    throw new UsageError("--local and --stage name two different apps: give one of them");
+  }
+  let target: Target;
+  if (choice.local) {
+    const found = await localTarget(io);
+    if (!found) return undefined;
+    target = found;
+  } else if (choice.stage !== undefined) {
+    const read = await readStageOutputs(choice.stage);
+    if (!read.ok) {
+      io.err(read.problem);
+      return undefined;
+    }
+    Object.assign(process.env, stageEnvironment(read.outputs));
+    target = { flag: `--stage ${choice.stage}`, now: () => new Date() };
+  } else {
+    target = { flag: "", now: () => new Date() };
+  }
+  return hasEngineEnvironment(required, io, choice) ? target : undefined;
+}
+
+async function localTarget(io: CommandIo): Promise<Target | undefined> {
+  const read = await readLocalState();
+  const start = "run `drs-orchestrator local up` in another terminal";
+  if (!read.found) {
+    io.err(`no local runtime: ${start} (it records where it listens in ${read.path})`);
+    return undefined;
+  }
+  if ("problem" in read) {
+    io.err(`the local runtime's state file ${read.path} is unusable (${read.problem}): ${start} again`);
+    return undefined;
+  }
+  if (!read.running) {
+    io.err(
+      `the local runtime recorded in ${read.path} (pid ${read.state.pid}, ${read.state.endpoint}) is no longer ` +
+        `running: ${start}`,
+    );
+    return undefined;
+  }
+  Object.assign(process.env, read.state.env);
+  const { clock } = read.state;
+  return { flag: "--local", now: () => simulatedNow(clock) };
+}
+
+/**
+ * Whether the engine variables a command needs are set; when not, says which are missing and where
+ * the chosen target (`--local`, `--stage`, or the environment as it is) should have got them.
+ */
+export function hasEngineEnvironment(
+  required: readonly EngineVariable[],
+  io: CommandIo,
+  choice: TargetChoice = { local: false, stage: undefined },
+): boolean {
   const missing = required.filter((name) => !process.env[name]);
   if (missing.length === 0) return true;
+  const names = missing.map((name) => `${name} (${ENGINE_VARIABLES[name]})`).join(", ");
   io.err(
-    `missing engine environment: ${missing.map((name) => `${name} (${ENGINE_VARIABLES[name]})`).join(", ")}. ` +
-      "Run `drs-orchestrator local up` and export the variables it prints, or set them to your stage's resources.",
+    choice.local
+      ? `the local runtime's state file lacks ${names}: restart \`drs-orchestrator local up\``
+      : choice.stage !== undefined
+        ? `stage ${choice.stage}'s outputs lack ${names}: deploy the stage again with \`npx sst deploy --stage ${choice.stage}\``
+        : `missing engine environment: ${names}. Pass --local to act on the runtime \`drs-orchestrator local up\` ` +
+          "serves, or --stage <name> for a deployed stage, or export the variables `local up` prints or your stage's resources.",
   );
   return false;
 }
@@ -44,4 +139,19 @@ export function explainEngineError(
     return `cannot reach ${endpoint} (${error.message}): is \`drs-orchestrator local up\` still running?`;
   }
   return `${error.name}: ${error.message}`;
+}
+
+/**
+ * Runs `use` with an engine context on the environment the target put in place, then closes its
+ * SDK clients so the process can exit as soon as the command is done.
+ */
+export async function withEngine<T>(use: (engine: EngineContext) => Promise<T>): Promise<T> {
+  const { createEngineContext } = await import("@drs-orchestrator/engine");
+  const engine = createEngineContext(process.env);
+  try {
+    return await use(engine);
+  } finally {
+    const { dynamo, drs, ec2, sfn, events, lambda, ssm } = engine.aws;
+    for (const client of [dynamo, drs, ec2, sfn, events, lambda, ssm]) client.destroy();
+  }
 }

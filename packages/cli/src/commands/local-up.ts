@@ -1,7 +1,14 @@
 import type { LocalApp } from "@drs-orchestrator/app";
 import { type Fleet, formatPlanIssue, loadFleetFile } from "@drs-orchestrator/core";
 import { type LocalAws, startLocalAws } from "@drs-orchestrator/local";
-import { defineCommand, UsageError } from "../command";
+import { type CommandIo, defineCommand, UsageError } from "../command";
+import {
+  type LocalState,
+  localStatePath,
+  readLocalState,
+  removeLocalState,
+  writeLocalState,
+} from "../local-state";
 import { quietFunctionOutput } from "../output/function-output";
 
 export const command = defineCommand({
@@ -11,7 +18,10 @@ export const command = defineCommand({
     "Secrets Manager on one endpoint — deploys the app onto it (tables, functions, the recovery state machine, " +
     "rules) and serves until Ctrl-C (SIGINT) or SIGTERM. Standard output gets only `export` lines (AWS_ENDPOINT_URL, " +
     "region, dummy credentials and the app's PLANS_TABLE, EXECUTIONS_TABLE, RECOVERY_STATE_MACHINE_ARN, ...) so " +
-    "a shell can source them and run `plan apply` against it; the summary goes to standard error.",
+    "a shell can source them and run `plan apply` against it; the summary goes to standard error. It also records " +
+    "them in a state file ($DRS_ORCHESTRATOR_HOME/local.json, default ~/.drs-orchestrator/local.json, readable " +
+    "by you only) for the commands run with --local in other terminals, and removes it when it stops. One " +
+    "runtime at a time: a second `local up` is refused while the first runs, unless --force.",
   options: {
     port: { type: "string", valueName: "N", description: "port to listen on (default: any free port)" },
     fleet: {
@@ -24,6 +34,10 @@ export const command = defineCommand({
       valueName: "N",
       description: "simulated seconds per real second, e.g. 60 runs a 10-minute launch in 10 s (default 1)",
     },
+    force: {
+      type: "boolean",
+      description: "start even though another local runtime is running; --local then means this one",
+    },
   },
   async run({ args, options }, io) {
     if (args.length > 0) throw new UsageError(`local up takes no arguments (got ${args.join(" ")})`);
@@ -33,6 +47,7 @@ export const command = defineCommand({
       (value) => Number.isInteger(value) && value >= 0 && value <= 65_535,
     );
     const speed = parseNumber("--speed", options.speed, (value) => value > 0) ?? 1;
+    if (!options.force && !(await noOtherRuntime(io))) return 1;
 
     let fleet: Fleet | undefined;
     if (options.fleet !== undefined) {
@@ -69,10 +84,28 @@ export const command = defineCommand({
       return 1;
     }
 
-    io.out(exportLines({ ...local.env, ...app.environment }));
-    io.err(summary(local, app, options.fleet));
-    const signal = await nextSignal();
-    io.err(`${signal}: stopping the local runtime…`);
+    const env = { ...local.env, ...app.environment };
+    const statePath = localStatePath();
+    const state: LocalState = {
+      endpoint: local.endpoint,
+      env,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      clock: { speed: local.clock.speed, simulatedAt: local.clock.now().toISOString(), realAt: Date.now() },
+    };
+    // Registered before the state is written, so a signal that comes meanwhile still removes it.
+    const signal = nextSignal();
+    try {
+      await writeLocalState(state, statePath);
+    } catch (error) {
+      await local.stop();
+      io.err(`could not record the runtime for --local in ${statePath}: ${(error as Error).message}`);
+      return 1;
+    }
+    io.out(exportLines(env));
+    io.err(summary(local, app, options.fleet, statePath));
+    io.err(`${await signal}: stopping the local runtime…`);
+    await removeLocalState(process.pid, statePath);
     await local.stop();
     io.err("stopped");
     return 0;
@@ -100,7 +133,19 @@ function exportLines(env: Record<string, string>): string {
     .join("\n");
 }
 
-function summary(local: LocalAws, app: LocalApp, fleetFile: string | undefined): string {
+/** False, after saying which and how to stop it, when a `local up` that wrote the state file still runs. */
+async function noOtherRuntime(io: CommandIo): Promise<boolean> {
+  const found = await readLocalState();
+  if (!found.found || !("state" in found) || !found.running) return true;
+  io.err(
+    `a local runtime is already running (pid ${found.state.pid}, ${found.state.endpoint}, since ` +
+      `${found.state.startedAt}; recorded in ${found.path}): stop it with Ctrl-C in its terminal or ` +
+      `\`kill ${found.state.pid}\`, or pass --force to start another one that --local will then use`,
+  );
+  return false;
+}
+
+function summary(local: LocalAws, app: LocalApp, fleetFile: string | undefined, statePath: string): string {
   const servers = local.fleet.sourceServers.length;
   const functions = Object.keys(app.functionNames).length;
   return [
@@ -109,8 +154,9 @@ function summary(local: LocalAws, app: LocalApp, fleetFile: string | undefined):
     `  fleet:    ${servers} source server${servers === 1 ? "" : "s"}${fleetFile ? ` from ${fleetFile}` : ""}`,
     `  clock:    ${local.clock.speed}× real time, simulated now ${local.clock.isoNow()}`,
     `  app:      stage ${app.stage}: ${functions} functions, state machine ${app.recoveryStateMachineArn}`,
+    `  state:    ${statePath} (for drs-orchestrator commands run with --local)`,
     "Point the AWS CLI, the SDK or drs-orchestrator at it with the export lines printed on standard output " +
-      "(e.g. `plan apply`); Ctrl-C stops it.",
+      "(e.g. `plan apply`), or run drs-orchestrator commands with --local; Ctrl-C stops it.",
   ].join("\n");
 }
 

@@ -1,4 +1,3 @@
-import { userInfo } from "node:os";
 import {
   formatPlanIssue,
   loadDocumentFile,
@@ -14,7 +13,8 @@ import {
   syncPlanSchedule,
 } from "@drs-orchestrator/engine";
 import { defineCommand, UsageError } from "../command";
-import { explainEngineError, hasEngineEnvironment } from "../engine-environment";
+import { explainEngineError, selectTarget, TARGET_OPTIONS } from "../engine-environment";
+import { operatorName } from "../operator";
 
 function count(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -24,13 +24,14 @@ export const command = defineCommand({
   usage: "<file...>",
   description:
     "Validates each plan file like `plan validate`, then stores every plan in the plan store as a new version " +
-    "(an unchanged document keeps its version). Nothing is stored when any file is invalid. Reads the engine " +
-    "environment (PLANS_TABLE) and the standard AWS variables; `drs-orchestrator local up` prints them for the " +
-    "local runtime. With a deployed app's environment (START_RECOVERY_FUNCTION_ARN, as `local up` prints it) each " +
-    "plan's drill schedule (triggers.schedule.drill) becomes an EventBridge schedule rule, updated or removed with " +
-    "the plan. Exits 0 when every plan is stored, 1 otherwise.",
-  options: {},
-  async run({ args }, io) {
+    "(an unchanged document keeps its version). Nothing is stored when any file is invalid. Stores into the " +
+    "local runtime with --local, into a deployed stage with --stage, else into the engine environment " +
+    "(PLANS_TABLE) with the standard AWS variables. When the app's start-recovery function is known " +
+    "(START_RECOVERY_FUNCTION_ARN, which --local and --stage provide) each plan's drill schedule " +
+    "(triggers.schedule.drill) becomes an EventBridge schedule rule, updated or removed with the plan. Exits 0 " +
+    "when every plan is stored, 1 otherwise.",
+  options: { ...TARGET_OPTIONS },
+  async run({ args, options }, io) {
     if (args.length === 0) throw new UsageError("name at least one plan file");
 
     const valid: { file: string; document: unknown }[] = [];
@@ -51,7 +52,8 @@ export const command = defineCommand({
       return 1;
     }
 
-    if (!hasEngineEnvironment(["PLANS_TABLE"], io)) return 1;
+    const target = await selectTarget(options, ["PLANS_TABLE"], io);
+    if (!target) return 1;
 
     const aws = createAwsClients();
     const plans = new PlanStore(aws.dynamo, process.env.PLANS_TABLE as string);
@@ -60,7 +62,7 @@ export const command = defineCommand({
       for (const { file, document } of valid) {
         const planId = (document as { id: string }).id;
         try {
-          const { version, changed } = await plans.apply(document, appliedBy());
+          const { version, changed } = await plans.apply(document, operatorName(), target.now());
           io.out(`plan "${planId}" version ${version} (${changed ? "new" : "unchanged"})`);
         } catch (error) {
           io.err(
@@ -92,13 +94,4 @@ function describeSchedule(sync: PlanScheduleSync): string | undefined {
   if (sync.action === "none") return undefined;
   if (sync.action === "removed") return `  drill schedule removed (rule ${sync.ruleName} deleted)`;
   return `  drill schedule ${sync.expression}: rule ${sync.ruleName} ${sync.action}`;
-}
-
-/** Who applied the version, recorded with it. */
-function appliedBy(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? "unknown";
-  }
 }

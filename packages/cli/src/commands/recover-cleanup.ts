@@ -2,7 +2,7 @@ import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { type DrillCleanupSummary, formatDuration, parseDuration } from "@drs-orchestrator/core";
 import type { EngineContext } from "@drs-orchestrator/engine";
 import { type CommandIo, defineCommand, UsageError } from "../command";
-import { explainEngineError, hasEngineEnvironment } from "../engine-environment";
+import { explainEngineError, selectTarget, TARGET_OPTIONS, withEngine } from "../engine-environment";
 
 /** Refusals of the request itself (bad input, not a drill, still running, unknown execution): exit 1 with the message. */
 const REQUEST_ERRORS = new Set(["InvalidInputError", "DrillCleanupRefusedError", "ExecutionNotFoundError"]);
@@ -17,9 +17,9 @@ export const command = defineCommand({
     "default versions and DRS launch configurations the drill changed. Once per execution: asking again reports " +
     "the cleanup already started (a failed, aborted or timed-out drill is cleaned up automatically), and ends " +
     "the hold of one waiting out the plan's drill.cleanupAfter unless --after is given. Refuses real " +
-    "recoveries and drills still running. Reads the engine environment (PLANS_TABLE, EXECUTIONS_TABLE, " +
-    "RECOVERY_STATE_MACHINE_ARN, CLEANUP_STATE_MACHINE_ARN) and the standard AWS variables; " +
-    "`drs-orchestrator local up` prints them for the local runtime. Exits 0 when the cleanup is started (with " +
+    "recoveries and drills still running. Acts on the local runtime with --local, on a deployed stage with " +
+    "--stage, else on the engine environment (PLANS_TABLE, EXECUTIONS_TABLE, RECOVERY_STATE_MACHINE_ARN, " +
+    "CLEANUP_STATE_MACHINE_ARN) and the standard AWS variables. Exits 0 when the cleanup is started (with " +
     "--wait: when it succeeded), 1 otherwise.",
   options: {
     after: {
@@ -28,6 +28,7 @@ export const command = defineCommand({
       description: "hold this long before cleaning up, e.g. 30m or 2h (default: at once)",
     },
     wait: { type: "boolean", description: "wait for the cleanup to end and show what it did" },
+    ...TARGET_OPTIONS,
   },
   async run({ args, options }, io) {
     const [executionId, ...extra] = args;
@@ -35,39 +36,35 @@ export const command = defineCommand({
     if (extra.length > 0) throw new UsageError(`one execution at a time (got ${args.join(" ")})`);
     const delaySeconds = options.after === undefined ? undefined : parseAfter(options.after);
 
-    if (
-      !hasEngineEnvironment(
-        ["PLANS_TABLE", "EXECUTIONS_TABLE", "RECOVERY_STATE_MACHINE_ARN", "CLEANUP_STATE_MACHINE_ARN"],
-        io,
-      )
-    )
-      return 1;
-
-    const { createEngineContext, startDrillCleanup } = await import("@drs-orchestrator/engine");
-    const engine = createEngineContext(process.env);
-    try {
-      const started = await startDrillCleanup(
-        { executionId, ...(delaySeconds !== undefined && { delaySeconds }) },
-        engine,
-      );
-      const hold = started.delaySeconds > 0 ? ` after ${formatDuration(started.delaySeconds)}` : "";
-      io.out(
-        started.holdEnded
-          ? `cleanup of ${executionId} was holding ${formatDuration(started.delaySeconds)} after the drill: hold ended, cleaning up now: ${started.cleanupExecutionArn}`
-          : started.alreadyStarted
-            ? `cleanup of ${executionId} was already started (${started.status ?? "status unknown"}${hold}): ${started.cleanupExecutionArn}`
-            : `cleanup of ${executionId} started${hold}: ${started.cleanupExecutionArn}`,
-      );
-      if (!options.wait) return 0;
-      const status = await waitForEnd(engine, started.cleanupExecutionArn);
-      return await report(engine, executionId, status, io);
-    } catch (error) {
-      io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE", REQUEST_ERRORS));
-      return 1;
-    } finally {
-      engine.aws.dynamo.destroy();
-      engine.aws.sfn.destroy();
-    }
+    const target = await selectTarget(
+      options,
+      ["PLANS_TABLE", "EXECUTIONS_TABLE", "RECOVERY_STATE_MACHINE_ARN", "CLEANUP_STATE_MACHINE_ARN"],
+      io,
+    );
+    if (!target) return 1;
+    return withEngine(async (engine) => {
+      const { startDrillCleanup } = await import("@drs-orchestrator/engine");
+      try {
+        const started = await startDrillCleanup(
+          { executionId, ...(delaySeconds !== undefined && { delaySeconds }) },
+          engine,
+        );
+        const hold = started.delaySeconds > 0 ? ` after ${formatDuration(started.delaySeconds)}` : "";
+        io.out(
+          started.holdEnded
+            ? `cleanup of ${executionId} was holding ${formatDuration(started.delaySeconds)} after the drill: hold ended, cleaning up now: ${started.cleanupExecutionArn}`
+            : started.alreadyStarted
+              ? `cleanup of ${executionId} was already started (${started.status ?? "status unknown"}${hold}): ${started.cleanupExecutionArn}`
+              : `cleanup of ${executionId} started${hold}: ${started.cleanupExecutionArn}`,
+        );
+        if (!options.wait) return 0;
+        const status = await waitForEnd(engine, started.cleanupExecutionArn);
+        return await report(engine, executionId, status, io);
+      } catch (error) {
+        io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE", REQUEST_ERRORS));
+        return 1;
+      }
+    });
   },
 });
 

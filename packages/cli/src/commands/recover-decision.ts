@@ -1,7 +1,7 @@
-import { userInfo } from "node:os";
 import type { ApprovalDecision } from "@drs-orchestrator/core";
 import { type Command, defineCommand, UsageError } from "../command";
-import { explainEngineError, hasEngineEnvironment } from "../engine-environment";
+import { explainEngineError, selectTarget, TARGET_OPTIONS, withEngine } from "../engine-environment";
+import { operatorName } from "../operator";
 
 /** Errors of the decision itself (bad request, no such gate, not an approver, gate closed): exit 1 with the message. */
 const DECISION_ERRORS = new Set([
@@ -18,8 +18,8 @@ const WORDS: Record<ApprovalDecision, { verb: string; past: string; effect: stri
 
 /**
  * `recover approve` and `recover reject`: one decision on a wave's approval gate through the
- * engine's decideApproval, the path every entry point takes, with the engine environment as
- * `local up` prints it (or set to a stage's resources) and the caller's AWS credentials.
+ * engine's decideApproval, the path every entry point takes, on the app the target options choose
+ * with the caller's AWS credentials.
  */
 export function decisionCommand(decision: ApprovalDecision): Command {
   const words = WORDS[decision];
@@ -35,6 +35,7 @@ export function decisionCommand(decision: ApprovalDecision): Command {
       wave: { type: "string", valueName: "N", description: "the wave whose gate to decide (required)" },
       comment: { type: "string", valueName: "text", description: "a note kept with the decision" },
       as: { type: "string", valueName: "name", description: "who decides (default: your user name)" },
+      ...TARGET_OPTIONS,
     },
     async run({ args, options }, io) {
       const [executionId, ...extra] = args;
@@ -47,41 +48,38 @@ export function decisionCommand(decision: ApprovalDecision): Command {
         throw new UsageError(`--wave ${options.wave} is not a wave number (1, 2, …)`);
       }
 
-      if (!hasEngineEnvironment(["PLANS_TABLE", "EXECUTIONS_TABLE", "RECOVERY_STATE_MACHINE_ARN"], io))
-        return 1;
-
-      const { createEngineContext, decideApproval } = await import("@drs-orchestrator/engine");
-      const engine = createEngineContext(process.env);
-      try {
-        const result = await decideApproval(engine, {
-          executionId,
-          wave,
-          decision,
-          by: options.as ?? currentUser(),
-          ...(options.comment !== undefined && { comment: options.comment }),
-        });
-        const note = result.comment ? ` (${result.comment})` : "";
-        io.out(
-          result.alreadyDecided
-            ? `wave ${wave} of ${executionId} was already ${words.past} by ${result.by} at ${result.decidedAt}${note}`
-            : `wave ${wave} of ${executionId} ${words.past} by ${result.by}${note}: ${words.effect}`,
-        );
-        return 0;
-      } catch (error) {
-        io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE", DECISION_ERRORS));
-        return 1;
-      } finally {
-        engine.aws.dynamo.destroy();
-        engine.aws.sfn.destroy();
-      }
+      const target = await selectTarget(
+        options,
+        ["PLANS_TABLE", "EXECUTIONS_TABLE", "RECOVERY_STATE_MACHINE_ARN"],
+        io,
+      );
+      if (!target) return 1;
+      return withEngine(async (engine) => {
+        const { decideApproval } = await import("@drs-orchestrator/engine");
+        try {
+          const result = await decideApproval(
+            engine,
+            {
+              executionId,
+              wave,
+              decision,
+              by: options.as ?? operatorName(),
+              ...(options.comment !== undefined && { comment: options.comment }),
+            },
+            target.now(),
+          );
+          const note = result.comment ? ` (${result.comment})` : "";
+          io.out(
+            result.alreadyDecided
+              ? `wave ${wave} of ${executionId} was already ${words.past} by ${result.by} at ${result.decidedAt}${note}`
+              : `wave ${wave} of ${executionId} ${words.past} by ${result.by}${note}: ${words.effect}`,
+          );
+          return 0;
+        } catch (error) {
+          io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE", DECISION_ERRORS));
+          return 1;
+        }
+      });
     },
   });
-}
-
-function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? "unknown";
-  }
 }

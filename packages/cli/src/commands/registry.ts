@@ -32,7 +32,32 @@ export const commands: readonly CommandEntry[] = [
     summary: "run a drill on the local runtime and show it live",
     load: () => import("./demo"),
   },
+  {
+    name: "recover start",
+    summary: "start a drill or a recovery of a plan",
+    load: () => import("./recover-start"),
+  },
+  {
+    name: "recover status",
+    summary: "show an execution's progress, live with --watch",
+    load: () => import("./recover-status"),
+  },
+  {
+    name: "recover list",
+    summary: "list recovery executions, newest first",
+    load: () => import("./recover-list"),
+  },
   { name: "recover approve", summary: "let a gated wave launch", load: () => import("./recover-approve") },
   { name: "recover reject", summary: "reject a gated wave: abort", load: () => import("./recover-reject") },
+  {
+    name: "recover cancel",
+    summary: "stop a running execution for good",
+    load: () => import("./recover-cancel"),
+  },
   { name: "recover cleanup", summary: "clean up after a drill", load: () => import("./recover-cleanup") },
+  {
+    name: "recover report",
+    summary: "an execution's report as text, JSON or one HTML file",
+    load: () => import("./recover-report"),
+  },
 ];
