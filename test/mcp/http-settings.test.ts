@@ -67,5 +67,8 @@ describe("MCP HTTP settings", () => {
     expect(refusal({ MCP_AUTH: "static", MCP_STATIC_TOKEN: "short" })).toMatch(
       /MCP_STATIC_TOKEN: use a random token of at least 16 characters/,
     );
+    expect(refusal({ MCP_AUTH: "static", MCP_STATIC_TOKEN: "a long token with spaces" })).toMatch(
+      /MCP_STATIC_TOKEN: use only letters, digits/,
+    );
   });
 });

@@ -26,7 +26,7 @@ const commaList = z
   )
   .pipe(z.array(z.string()));
 
-const httpsUrl = (what: string) =>
+const httpUrl = (what: string) =>
   z.url({ protocol: /^https?$/, error: `expected the ${what} as an http(s) URL` });
 
 const envSchema = z.discriminatedUnion(
@@ -34,7 +34,7 @@ const envSchema = z.discriminatedUnion(
   [
     z.object({
       MCP_AUTH: z.literal("jwt"),
-      MCP_JWT_ISSUER: httpsUrl(
+      MCP_JWT_ISSUER: httpUrl(
         "issuer (the token's iss claim), e.g. https://cognito-idp.<region>.amazonaws.com/<pool id>",
       ),
       MCP_JWT_AUDIENCE: commaList.pipe(
@@ -43,7 +43,7 @@ const envSchema = z.discriminatedUnion(
             "name at least one audience (comma separated): the client ID or API identifier tokens are issued for",
         }),
       ),
-      MCP_JWKS_URL: httpsUrl("issuer's JSON Web Key Set URL").optional(),
+      MCP_JWKS_URL: httpUrl("issuer's JSON Web Key Set URL").optional(),
     }),
     z.object({
       MCP_AUTH: z.literal("static"),
@@ -51,6 +51,10 @@ const envSchema = z.discriminatedUnion(
         .string({ error: "set the bearer token callers must send" })
         .min(MIN_STATIC_TOKEN_LENGTH, {
           error: `use a random token of at least ${MIN_STATIC_TOKEN_LENGTH} characters, e.g. \`openssl rand -hex 32\``,
+        })
+        // RFC 6750's b64token: anything else cannot travel in an Authorization: Bearer header.
+        .regex(/^[A-Za-z0-9\-._~+/]+=*$/, {
+          error: "use only letters, digits and - . _ ~ + / (then = padding)",
         }),
     }),
     z.object({ MCP_AUTH: z.literal("iam") }),
