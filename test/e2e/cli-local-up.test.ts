@@ -1,10 +1,13 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DescribeJobsCommand, DescribeSourceServersCommand, DrsClient } from "@aws-sdk/client-drs";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DescribeExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { FUNCTIONS, resourceName } from "@drs-orchestrator/app";
 import { type Fleet, loadFleetFile } from "@drs-orchestrator/core";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const BIN = `${ROOT}packages/cli/bin/drs-orchestrator.js`;
@@ -12,12 +15,16 @@ const BIN = `${ROOT}packages/cli/bin/drs-orchestrator.js`;
 /** Every CLI process a test started; the ones still running are killed after it, whatever happened. */
 const children = new Set<ChildProcessWithoutNullStreams>();
 let fleet: Fleet;
+/** Where the runtimes started here record themselves for --local, away from the user's own. */
+const STATE_HOME = mkdtempSync(join(tmpdir(), "local-up-home-"));
 
 beforeAll(async () => {
   const loaded = await loadFleetFile(`${ROOT}examples/fleet.json`);
   if (!loaded.ok) throw new Error("examples/fleet.json does not parse");
   fleet = loaded.fleet;
 });
+
+afterAll(() => rmSync(STATE_HOME, { recursive: true, force: true }));
 
 afterEach(() => {
   for (const child of children)
@@ -26,7 +33,10 @@ afterEach(() => {
 });
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const started = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  const started = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DRS_ORCHESTRATOR_HOME: STATE_HOME, ...env },
+  });
   children.add(started);
   const output = { stdout: "", stderr: "" };
   started.stdout.on("data", (chunk) => {
@@ -229,7 +239,11 @@ describe("drs-orchestrator local up", () => {
     const first = run(["local", "up"]);
     await until("the first runtime", () => /^export AWS_ENDPOINT_URL=/m.test(first.output.stdout));
     const port = /127\.0\.0\.1:(\d+)/.exec(first.output.stdout)?.[1] as string;
-    const second = spawn(process.execPath, [BIN, "local", "up", "--port", port], { cwd: ROOT });
+    // --force: the first runtime is running, and what is under test is the port it holds.
+    const second = spawn(process.execPath, [BIN, "local", "up", "--port", port, "--force"], {
+      cwd: ROOT,
+      env: { ...process.env, DRS_ORCHESTRATOR_HOME: STATE_HOME },
+    });
     children.add(second);
     let stderr = "";
     second.stderr.on("data", (chunk) => {

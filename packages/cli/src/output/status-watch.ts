@@ -1,3 +1,4 @@
+import { formatDuration } from "@drs-orchestrator/core";
 import type { RecoveryStatusView } from "@drs-orchestrator/engine";
 import type { CommandIo } from "../command";
 import { redrawFrame } from "./live-progress";
@@ -50,9 +51,11 @@ export class StatusWatch {
     const lines = progressChanges(this.previous && progress(this.previous), progress(view));
     const waiting = view.pendingApprovals.filter((approval) => !this.announced.has(approval.wave));
     for (const approval of waiting) this.announced.add(approval.wave);
-    lines.push(
-      ...approvalLines({ ...view, pendingApprovals: waiting }, this.options.targetFlag, this.options.style),
-    );
+    const stamp = `[${formatDuration(view.elapsedSeconds)}]`;
+    const { targetFlag, style } = this.options;
+    for (const line of approvalLines({ ...view, pendingApprovals: waiting }, targetFlag, style)) {
+      lines.push(`${stamp} ${line}`);
+    }
     if (hasEnded(view) && !(this.previous && hasEnded(this.previous))) {
       lines.push(rtoLine(view, this.options.style));
       if (view.error) lines.push(`Error: ${view.error}${view.cause ? ` — ${view.cause}` : ""}`);

@@ -1,0 +1,416 @@
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { access, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+const BIN = `${ROOT}packages/cli/bin/drs-orchestrator.js`;
+/** Fast enough that a drill of the three-tier example takes seconds, slow enough that a watcher sees its waves. */
+const SPEED = "300";
+
+/** Every CLI process started here; whatever is still running at the end is killed. */
+const children = new Set<ChildProcessWithoutNullStreams>();
+let home: string;
+let work: string;
+let localUp: Started;
+
+interface Started {
+  process: ChildProcessWithoutNullStreams;
+  output: { stdout: string; stderr: string };
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The environment a person's shell would have: none of the AWS or engine variables, so every
+ * command finds the app only through --local (or --stage), and the CLI's state in `stateHome`.
+ */
+function shellEnv(stateHome: string): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) =>
+        !/^AWS_|^POWERTOOLS_|_TABLE$|_STATE_MACHINE_ARN$|_FUNCTION_ARN$|^EVENT_BUS_NAME$|^HOOK_MCP_SERVERS$/.test(
+          name,
+        ),
+    ),
+  );
+  return {
+    ...env,
+    DRS_ORCHESTRATOR_HOME: stateHome,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
+}
+
+function start(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Started {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: options.env ?? shellEnv(home),
+  });
+  children.add(child);
+  const output = { stdout: "", stderr: "" };
+  child.stdout.on("data", (chunk) => {
+    output.stdout += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    output.stderr += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on("exit", (code, signal) => resolve({ code, signal }));
+  });
+  return { process: child, output, exited };
+}
+
+async function cli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Ran> {
+  const started = start(args, options);
+  const { code } = await started.exited;
+  return { code, ...started.output };
+}
+
+async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), "cli-recover-home-"));
+  work = await mkdtemp(join(tmpdir(), "cli-recover-work-"));
+  localUp = start(["local", "up", "--fleet", "examples/fleet.json", "--speed", SPEED]);
+  await until("local up to record its state", () => localUp.output.stderr.includes("Ctrl-C stops it"));
+}, 30_000);
+
+afterAll(async () => {
+  localUp.process.kill("SIGINT");
+  const ended = await Promise.race([
+    localUp.exited,
+    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 10_000)),
+  ]);
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  const stateLeft = await exists(join(home, "local.json"));
+  await rm(home, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true });
+  expect(ended).toEqual({ code: 0, signal: null });
+  expect(stateLeft).toBe(false);
+}, 20_000);
+
+describe("drs-orchestrator recover, against the runtime of `local up` (--local)", () => {
+  let drill: string;
+
+  it("local up records itself for --local, readable by its owner only, and refuses a second runtime", async () => {
+    const state = JSON.parse(await readFile(join(home, "local.json"), "utf8"));
+    expect(state).toMatchObject({
+      pid: localUp.process.pid,
+      endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      env: expect.objectContaining({
+        PLANS_TABLE: "drs-orchestrator-local-plans",
+        EXECUTIONS_TABLE: "drs-orchestrator-local-executions",
+      }),
+      clock: expect.objectContaining({ speed: Number(SPEED) }),
+    });
+    expect((await stat(join(home, "local.json"))).mode & 0o777).toBe(0o600);
+
+    const second = await cli(["local", "up"]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`a local runtime is already running (pid ${localUp.process.pid}`);
+    expect(second.stderr).toContain("pass --force");
+  });
+
+  it("applies a plan, drills it with recover start, follows it with status --watch and approves the gated wave", async () => {
+    const apply = await cli(["plan", "apply", "--local", "examples/plans/three-tier.yaml"]);
+    expect(apply).toMatchObject({ code: 0, stderr: "" });
+    expect(apply.stdout).toContain('plan "shop" version 1 (new)');
+
+    const started = await cli(["recover", "start", "shop", "--local", "--reason", "quarterly drill"]);
+    expect(started.code).toBe(0);
+    drill = started.stdout.trim();
+    expect(drill).toMatch(/^shop-drill-[0-9a-f]{16}$/);
+    expect(started.stderr).toContain("Drill of plan shop v1 started");
+    expect(started.stderr).toContain(`recover status ${drill} --watch --local`);
+
+    // As a person would: watch, read the approval hint when the gate opens, run the command it gives.
+    const watch = start(["recover", "status", drill, "--local", "--watch"]);
+    const hint = `drs-orchestrator recover approve ${drill} --wave 3 --local`;
+    await until("the watch to show the gate", () => watch.output.stdout.includes(hint), 40_000);
+    const approve = await cli([
+      "recover",
+      "approve",
+      drill,
+      "--wave",
+      "3",
+      "--local",
+      "--comment",
+      "web tier ok",
+    ]);
+    expect(approve.code).toBe(0);
+    expect(approve.stdout).toContain(`wave 3 of ${drill} approved by`);
+
+    const { code } = await watch.exited;
+    const lines = watch.output.stdout.trimEnd().split("\n");
+    expect(code).toBe(0);
+    // No terminal: plain lines, one per change, stamped with the simulated time elapsed.
+    expect(watch.output.stdout).not.toContain("\u001b[");
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^\[\S+\] wave 1\/3 \(db\) COMPLETED: .*healthy 3, failed 0$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^\[\S+\] wave 3\/3 \(web\) COMPLETED: .*healthy 3, failed 0$/),
+    );
+    expect(lines.filter((line) => line.includes("waits for approval"))).toHaveLength(1);
+    expect(lines.at(-2)).toMatch(/^\[\S+\] execution SUCCEEDED$/);
+    expect(lines.at(-1)).toMatch(/^RTO \S+ achieved of 45m target: (met|breached by \S+)$/);
+  }, 80_000);
+
+  it("shows the ended drill's status with its servers, as text and JSON", async () => {
+    const text = await cli(["recover", "status", drill, "--local", "--servers"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`SUCCEEDED  Drill ${drill} of plan shop v1 (Three-tier web shop)`);
+    expect(text.stdout).toContain("quarterly drill");
+    expect(text.stdout).toMatch(/wave 3\/3 {2}web {2}█+ {2}3\/3 healthy {2}COMPLETED/);
+    for (const host of ["shop-db-01", "shop-app-02", "shop-web-03"]) expect(text.stdout).toContain(host);
+
+    const json = await cli(["recover", "status", drill, "--local", "--json"]);
+    const view = JSON.parse(json.stdout);
+    expect(view).toMatchObject({
+      executionId: drill,
+      planId: "shop",
+      mode: "DRILL",
+      status: "SUCCEEDED",
+      reason: "quarterly drill",
+      requestedBy: expect.stringMatching(/^cli:/),
+      counts: { servers: 9, healthy: 9, failed: 0 },
+      pendingApprovals: [],
+    });
+    expect(view.waves.map((wave: { groupIds: string[] }) => wave.groupIds)).toEqual([
+      ["db"],
+      ["app"],
+      ["web"],
+    ]);
+  });
+
+  it("lists executions newest first, as a table and as JSON, filtered by plan", async () => {
+    const table = await cli(["recover", "list", "--local"]);
+    expect(table.code).toBe(0);
+    const [header, row] = table.stdout.trimEnd().split("\n");
+    expect(header).toMatch(/^EXECUTION\s+PLAN\s+MODE\s+STATUS\s+STARTED \(UTC\)\s+DURATION\s+REQUESTED BY$/);
+    expect(row).toMatch(new RegExp(`^${drill}\\s+shop\\s+DRILL\\s+SUCCEEDED\\s+`));
+
+    const json = await cli(["recover", "list", "--local", "--json", "--plan", "shop", "--limit", "5"]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual([
+      expect.objectContaining({ executionId: drill, planId: "shop", mode: "DRILL", status: "SUCCEEDED" }),
+    ]);
+    const none = await cli(["recover", "list", "--local", "--json", "--plan", "estate"]);
+    expect(JSON.parse(none.stdout)).toEqual([]);
+  });
+
+  it("reports the drill as JSON, as text and as one self-contained HTML file", async () => {
+    const json = await cli(["recover", "report", drill, "--local", "--json"]);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report.summary).toMatchObject({ executionId: drill, planId: "shop", status: "SUCCEEDED" });
+    expect(report.summary.servers).toHaveLength(9);
+    expect(report.summary.approvals).toEqual([
+      expect.objectContaining({ wave: 3, status: "APPROVED", comment: "web tier ok" }),
+    ]);
+
+    const text = await cli(["recover", "report", drill, "--local"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`Drill ${drill} of plan shop v1 SUCCEEDED`);
+    expect(text.stdout).toContain("Wave 3 approval: APPROVED");
+
+    const file = join(work, "report.html");
+    const html = await cli(["recover", "report", drill, "--local", "--html", file]);
+    expect(html).toMatchObject({ code: 0, stdout: `${file}\n` });
+    const page = await readFile(file, "utf8");
+    expect(page).toMatch(/^<!doctype html>/i);
+    expect(page).toContain(drill);
+    for (const server of report.summary.servers) {
+      expect(page).toContain(server.sourceServerId);
+      expect(page).toContain(server.hostname);
+    }
+    // Self-contained: nothing is fetched from elsewhere.
+    expect(page).not.toMatch(/<script[^>]*\ssrc=|<link[^>]*\shref=["']?https?:/i);
+  });
+
+  it("cancels a second drill while it runs: ABORTED, and said to be cleaned up automatically", async () => {
+    const started = await cli(["recover", "start", "shop", "--local"]);
+    expect(started.code).toBe(0);
+    const second = started.stdout.trim();
+    expect(second).not.toBe(drill);
+
+    await until(
+      "the second drill to run its first wave",
+      async () => {
+        const { stdout } = await cli(["recover", "status", second, "--local", "--json"]);
+        const view = JSON.parse(stdout);
+        return view.status === "RUNNING" && view.waves.length > 0;
+      },
+      20_000,
+    );
+    const cancel = await cli([
+      "recover",
+      "cancel",
+      second,
+      "--local",
+      "--reason",
+      "wrong maintenance window",
+    ]);
+    expect(cancel.code).toBe(0);
+    expect(cancel.stdout).toContain(`${second} cancelled: ABORTED`);
+    expect(cancel.stdout).toContain("The drill is cleaned up automatically");
+
+    const status = JSON.parse((await cli(["recover", "status", second, "--local", "--json"])).stdout);
+    expect(status.status).toBe("ABORTED");
+    const again = await cli(["recover", "cancel", second, "--local", "--reason", "twice"]);
+    expect(again).toMatchObject({
+      code: 0,
+      stdout: `${second} had already ended ABORTED: nothing changed\n`,
+    });
+    const aborted = JSON.parse(
+      (await cli(["recover", "list", "--local", "--json", "--status", "aborted"])).stdout,
+    );
+    expect(aborted.map((entry: { executionId: string }) => entry.executionId)).toEqual([second]);
+  }, 60_000);
+
+  it("explains what is wrong: unknown execution, real recovery unconfirmed, missing reason, bad option", async () => {
+    const unknown = await cli(["recover", "status", "shop-drill-0000000000000000", "--local"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("execution shop-drill-0000000000000000");
+    expect(unknown.stderr).toContain("`drs-orchestrator recover list` shows the executions");
+
+    const unconfirmed = await cli([
+      "recover",
+      "start",
+      "shop",
+      "--local",
+      "--mode",
+      "RECOVERY",
+      "--reason",
+      "dc down",
+    ]);
+    expect(unconfirmed).toMatchObject({ code: 1, stdout: "" });
+    expect(unconfirmed.stderr).toContain("refused: mode RECOVERY launches production instances");
+    expect(unconfirmed.stderr).toContain("fix: add --confirm shop");
+
+    const noReason = await cli([
+      "recover",
+      "start",
+      "shop",
+      "--local",
+      "--mode",
+      "recovery",
+      "--confirm",
+      "shop",
+    ]);
+    expect(noReason.code).toBe(1);
+    expect(noReason.stderr).toContain("--reason: required: say why this recovery runs");
+
+    const badMode = await cli(["recover", "start", "shop", "--local", "--mode", "rehearsal"]);
+    expect(badMode.code).toBe(1);
+    expect(badMode.stderr).toContain("--mode: expected DRILL");
+
+    const noPlan = await cli(["recover", "start", "nope", "--local"]);
+    expect(noPlan.code).toBe(1);
+    expect(noPlan.stderr).toContain('plan "nope" not found');
+
+    const badStatus = await cli(["recover", "list", "--local", "--status", "DONE"]);
+    expect(badStatus.code).toBe(2);
+    expect(badStatus.stderr).toContain("--status: must be one of");
+
+    const noCancelReason = await cli(["recover", "cancel", drill, "--local"]);
+    expect(noCancelReason.code).toBe(2);
+    expect(noCancelReason.stderr).toContain("--reason is required");
+
+    const both = await cli(["recover", "list", "--local", "--stage", "prod"]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--local and --stage name two different apps");
+  }, 40_000);
+
+  it("reaches a deployed stage through the outputs `sst deploy` wrote, and says when they are another stage's", async () => {
+    const state = JSON.parse(await readFile(join(home, "local.json"), "utf8"));
+    const env = state.env as Record<string, string>;
+    // The local runtime deploys stage "local" with the same names a deployed stage has.
+    await mkdir(join(work, ".sst"), { recursive: true });
+    await writeFile(
+      join(work, ".sst", "outputs.json"),
+      JSON.stringify({
+        region: env.AWS_REGION,
+        plansTable: env.PLANS_TABLE,
+        executionsTable: env.EXECUTIONS_TABLE,
+        recoveryStateMachineArn: env.RECOVERY_STATE_MACHINE_ARN,
+        cleanupStateMachineArn: env.CLEANUP_STATE_MACHINE_ARN,
+        eventBusName: env.EVENT_BUS_NAME,
+        dashboard: "https://console.aws.amazon.com/cloudwatch",
+      }),
+    );
+    // Credentials and endpoint as a shell pointed at the account would have them; the app's names from the outputs.
+    const shell = {
+      ...shellEnv(home),
+      AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL,
+      AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY,
+    };
+    const listed = await cli(["recover", "list", "--stage", "local", "--json", "--status", "SUCCEEDED"], {
+      env: shell,
+      cwd: work,
+    });
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).map((entry: { executionId: string }) => entry.executionId)).toEqual([
+      drill,
+    ]);
+
+    const other = await cli(["recover", "list", "--stage", "prod"], { env: shell, cwd: work });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain(
+      "holds the outputs of another stage (plans table drs-orchestrator-local-plans",
+    );
+    expect(other.stderr).toContain("npx sst deploy --stage prod");
+
+    const elsewhere = await cli(["recover", "list", "--stage", "prod"], { env: shell, cwd: home });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toContain(`no stage outputs in ${join(home, ".sst", "outputs.json")}`);
+  });
+
+  it("without a running local up, --local says how to start one", async () => {
+    const empty = await mkdtemp(join(tmpdir(), "cli-recover-none-"));
+    try {
+      const none = await cli(["recover", "list", "--local"], { env: shellEnv(empty) });
+      expect(none).toMatchObject({ code: 1, stdout: "" });
+      expect(none.stderr).toContain("no local runtime: run `drs-orchestrator local up` in another terminal");
+
+      // A runtime that died without removing its state file (kill -9, a crash).
+      const gone = start(["--help"], { env: shellEnv(empty) });
+      await gone.exited;
+      const state = JSON.parse(await readFile(join(home, "local.json"), "utf8"));
+      await writeFile(join(empty, "local.json"), JSON.stringify({ ...state, pid: gone.process.pid }));
+      const stale = await cli(["recover", "approve", drill, "--wave", "3", "--local"], {
+        env: shellEnv(empty),
+      });
+      expect(stale.code).toBe(1);
+      expect(stale.stderr).toContain(`(pid ${gone.process.pid}, ${state.endpoint}) is no longer running`);
+
+      const unset = await cli(["recover", "list"], { env: shellEnv(empty) });
+      expect(unset.code).toBe(1);
+      expect(unset.stderr).toContain("missing engine environment: PLANS_TABLE (the plans table)");
+      expect(unset.stderr).toContain("Pass --local");
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});
