@@ -32,6 +32,7 @@ export const commands: readonly CommandEntry[] = [
     summary: "run a drill on the local runtime and show it live",
     load: () => import("./demo"),
   },
+  { name: "mcp", summary: "serve the MCP server on stdio for a client", load: () => import("./mcp") },
   {
     name: "recover start",
     summary: "start a drill or a recovery of a plan",
