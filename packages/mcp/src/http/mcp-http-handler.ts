@@ -1,6 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { protectedResourceMetadata } from "../auth/protected-resource-metadata";
-import type { RequestAuthenticator, RequestCredentials } from "../auth/request-authenticator";
+import type { Authentication, RequestAuthenticator, RequestCredentials } from "../auth/request-authenticator";
 import { TokenValidationUnavailableError } from "../auth/token-errors";
 import { bearerChallenge } from "../auth/www-authenticate";
 import { MCP_PATH, PROTECTED_RESOURCE_METADATA_PATH, PROTECTED_RESOURCE_METADATA_PATHS } from "./mcp-paths";
@@ -60,7 +60,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       });
     }
 
-    let authentication: Awaited<ReturnType<RequestAuthenticator["authenticate"]>>;
+    let authentication: Authentication;
     try {
       authentication = await authenticator.authenticate({
         ...credentials,
@@ -79,22 +79,18 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       );
     }
     if (!authentication.ok) {
-      logger.warn("MCP request refused", {
-        path: url.pathname,
-        reason: authentication.reason ?? "no credentials",
-      });
+      const reason = authentication.reason;
+      logger.warn("MCP request refused", { path: url.pathname, reason: reason ?? "no credentials" });
+      if (!authenticator.bearer) return json(403, { error: "forbidden", error_description: reason });
       const refused =
-        authentication.reason === undefined
-          ? undefined
-          : { error: "invalid_token" as const, description: authentication.reason };
-      const body = refused
-        ? { error: refused.error, error_description: refused.description }
-        : { error: "unauthorized", error_description: "send Authorization: Bearer <token>" };
-      if (!authenticator.bearer)
-        return json(403, { error: "forbidden", error_description: authentication.reason });
-      return json(401, body, {
-        "www-authenticate": bearerChallenge(`${url.origin}${PROTECTED_RESOURCE_METADATA_PATH}`, refused),
-      });
+        reason === undefined ? undefined : { error: "invalid_token" as const, description: reason };
+      return json(
+        401,
+        refused
+          ? { error: refused.error, error_description: refused.description }
+          : { error: "unauthorized", error_description: "send Authorization: Bearer <token>" },
+        { "www-authenticate": bearerChallenge(`${url.origin}${PROTECTED_RESOURCE_METADATA_PATH}`, refused) },
+      );
     }
 
     // Stateless: no SSE stream to open with GET and no session to end with DELETE.
