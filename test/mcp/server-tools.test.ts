@@ -199,7 +199,7 @@ describe("checks before a start", () => {
       }),
     ]);
     const plans = await call("list_recovery_plans", {});
-    expect((plans.structuredContent?.plans as unknown[]).length).toBe(2);
+    expect(plans.structuredContent?.plans).toHaveLength(2);
   });
 
   it("wants either a stored plan or a document", async () => {
