@@ -1,5 +1,5 @@
 import { HookConfigurationError } from "@drs-orchestrator/core";
-import { callMcpTool, type McpToolResult } from "@drs-orchestrator/mcp";
+import { callMcpTool, type McpToolResult } from "@drs-orchestrator/mcp/client";
 import type { EngineContext } from "../../lambda/engine-context";
 import { type HookAction, shortText } from "../hook-action";
 
