@@ -2,6 +2,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { access, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -201,26 +203,64 @@ describe("drs-orchestrator recover, against the runtime of `local up` (--local)"
       ["app"],
       ["web"],
     ]);
+  }, 60_000);
+
+  it("serves the app's MCP server over HTTP with the token local up recorded", async () => {
+    const { mcp } = JSON.parse(await readFile(join(home, "local.json"), "utf8"));
+    expect(localUp.output.stderr).toContain(
+      `mcp:      ${mcp.url} (streamable HTTP, header Authorization: Bearer ${mcp.token})`,
+    );
+    const refused = await fetch(mcp.url, { method: "POST", body: "{}" });
+    expect(refused.status).toBe(401);
+    await refused.body?.cancel();
+
+    const client = new Client({ name: "cli-recover-test", version: "1.0.0" });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(mcp.url), {
+        requestInit: { headers: { authorization: `Bearer ${mcp.token}` } },
+      }),
+    );
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name)).toEqual(
+        expect.arrayContaining(["start_recovery", "get_recovery_status"]),
+      );
+      const status = await client.callTool({
+        name: "get_recovery_status",
+        arguments: { executionId: drill },
+      });
+      expect(status.isError).toBeFalsy();
+      expect(status.structuredContent).toMatchObject({ executionId: drill, status: "SUCCEEDED" });
+    } finally {
+      await client.close();
+    }
   });
 
   it("lists executions newest first, as a table and as JSON, filtered by plan", async () => {
-    const table = await cli(["recover", "list", "--local"]);
+    const [table, json, none] = await Promise.all([
+      cli(["recover", "list", "--local"]),
+      cli(["recover", "list", "--local", "--json", "--plan", "shop", "--limit", "5"]),
+      cli(["recover", "list", "--local", "--json", "--plan", "estate"]),
+    ]);
     expect(table.code).toBe(0);
     const [header, row] = table.stdout.trimEnd().split("\n");
     expect(header).toMatch(/^EXECUTION\s+PLAN\s+MODE\s+STATUS\s+STARTED \(UTC\)\s+DURATION\s+REQUESTED BY$/);
     expect(row).toMatch(new RegExp(`^${drill}\\s+shop\\s+DRILL\\s+SUCCEEDED\\s+`));
 
-    const json = await cli(["recover", "list", "--local", "--json", "--plan", "shop", "--limit", "5"]);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual([
       expect.objectContaining({ executionId: drill, planId: "shop", mode: "DRILL", status: "SUCCEEDED" }),
     ]);
-    const none = await cli(["recover", "list", "--local", "--json", "--plan", "estate"]);
     expect(JSON.parse(none.stdout)).toEqual([]);
-  });
+  }, 60_000);
 
   it("reports the drill as JSON, as text and as one self-contained HTML file", async () => {
-    const json = await cli(["recover", "report", drill, "--local", "--json"]);
+    const file = join(work, "report.html");
+    const [json, text, html] = await Promise.all([
+      cli(["recover", "report", drill, "--local", "--json"]),
+      cli(["recover", "report", drill, "--local"]),
+      cli(["recover", "report", drill, "--local", "--html", file]),
+    ]);
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout);
     expect(report.summary).toMatchObject({ executionId: drill, planId: "shop", status: "SUCCEEDED" });
@@ -229,13 +269,10 @@ describe("drs-orchestrator recover, against the runtime of `local up` (--local)"
       expect.objectContaining({ wave: 3, status: "APPROVED", comment: "web tier ok" }),
     ]);
 
-    const text = await cli(["recover", "report", drill, "--local"]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`Drill ${drill} of plan shop v1 SUCCEEDED`);
     expect(text.stdout).toContain("Wave 3 approval: APPROVED");
 
-    const file = join(work, "report.html");
-    const html = await cli(["recover", "report", drill, "--local", "--html", file]);
     expect(html).toMatchObject({ code: 0, stdout: `${file}\n` });
     const page = await readFile(file, "utf8");
     expect(page).toMatch(/^<!doctype html>/i);
@@ -246,7 +283,7 @@ describe("drs-orchestrator recover, against the runtime of `local up` (--local)"
     }
     // Self-contained: nothing is fetched from elsewhere.
     expect(page).not.toMatch(/<script[^>]*\ssrc=|<link[^>]*\shref=["']?https?:/i);
-  });
+  }, 60_000);
 
   it("cancels a second drill while it runs: ABORTED, and said to be cleaned up automatically", async () => {
     const started = await cli(["recover", "start", "shop", "--local"]);
@@ -289,58 +326,44 @@ describe("drs-orchestrator recover, against the runtime of `local up` (--local)"
   }, 60_000);
 
   it("explains what is wrong: unknown execution, real recovery unconfirmed, missing reason, bad option", async () => {
-    const unknown = await cli(["recover", "status", "shop-drill-0000000000000000", "--local"]);
+    // Independent refusals, run side by side as separate shells would.
+    const [unknown, unconfirmed, noReason, badMode, noPlan, badStatus, noCancelReason, both] =
+      await Promise.all([
+        cli(["recover", "status", "shop-drill-0000000000000000", "--local"]),
+        cli(["recover", "start", "shop", "--local", "--mode", "RECOVERY", "--reason", "dc down"]),
+        cli(["recover", "start", "shop", "--local", "--mode", "recovery", "--confirm", "shop"]),
+        cli(["recover", "start", "shop", "--local", "--mode", "rehearsal"]),
+        cli(["recover", "start", "nope", "--local"]),
+        cli(["recover", "list", "--local", "--status", "DONE"]),
+        cli(["recover", "cancel", drill, "--local"]),
+        cli(["recover", "list", "--local", "--stage", "prod"]),
+      ]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("execution shop-drill-0000000000000000");
     expect(unknown.stderr).toContain("`drs-orchestrator recover list` shows the executions");
 
-    const unconfirmed = await cli([
-      "recover",
-      "start",
-      "shop",
-      "--local",
-      "--mode",
-      "RECOVERY",
-      "--reason",
-      "dc down",
-    ]);
     expect(unconfirmed).toMatchObject({ code: 1, stdout: "" });
     expect(unconfirmed.stderr).toContain("refused: mode RECOVERY launches production instances");
     expect(unconfirmed.stderr).toContain("fix: add --confirm shop");
 
-    const noReason = await cli([
-      "recover",
-      "start",
-      "shop",
-      "--local",
-      "--mode",
-      "recovery",
-      "--confirm",
-      "shop",
-    ]);
     expect(noReason.code).toBe(1);
     expect(noReason.stderr).toContain("--reason: required: say why this recovery runs");
 
-    const badMode = await cli(["recover", "start", "shop", "--local", "--mode", "rehearsal"]);
     expect(badMode.code).toBe(1);
     expect(badMode.stderr).toContain("--mode: expected DRILL");
 
-    const noPlan = await cli(["recover", "start", "nope", "--local"]);
     expect(noPlan.code).toBe(1);
     expect(noPlan.stderr).toContain('plan "nope" not found');
 
-    const badStatus = await cli(["recover", "list", "--local", "--status", "DONE"]);
     expect(badStatus.code).toBe(2);
     expect(badStatus.stderr).toContain("--status: must be one of");
 
-    const noCancelReason = await cli(["recover", "cancel", drill, "--local"]);
     expect(noCancelReason.code).toBe(2);
     expect(noCancelReason.stderr).toContain("--reason is required");
 
-    const both = await cli(["recover", "list", "--local", "--stage", "prod"]);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain("--local and --stage name two different apps");
-  }, 40_000);
+  }, 60_000);
 
   it("reaches a deployed stage through the outputs `sst deploy` wrote, and says when they are another stage's", async () => {
     const state = JSON.parse(await readFile(join(home, "local.json"), "utf8"));
@@ -385,7 +408,7 @@ describe("drs-orchestrator recover, against the runtime of `local up` (--local)"
     const elsewhere = await cli(["recover", "list", "--stage", "prod"], { env: shell, cwd: home });
     expect(elsewhere.code).toBe(1);
     expect(elsewhere.stderr).toContain(`no stage outputs in ${join(home, ".sst", "outputs.json")}`);
-  });
+  }, 60_000);
 
   it("without a running local up, --local says how to start one", async () => {
     const empty = await mkdtemp(join(tmpdir(), "cli-recover-none-"));
@@ -412,5 +435,5 @@ describe("drs-orchestrator recover, against the runtime of `local up` (--local)"
     } finally {
       await rm(empty, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 });

@@ -1,6 +1,12 @@
+import { randomBytes } from "node:crypto";
 import type { LocalApp } from "@drs-orchestrator/app";
 import { type Fleet, formatPlanIssue, loadFleetFile } from "@drs-orchestrator/core";
-import { type LocalAws, startLocalAws } from "@drs-orchestrator/local";
+import {
+  type FunctionUrlServer,
+  type LocalAws,
+  startFunctionUrlServer,
+  startLocalAws,
+} from "@drs-orchestrator/local";
 import { type CommandIo, defineCommand, UsageError } from "../command";
 import {
   type LocalState,
@@ -18,8 +24,9 @@ export const command = defineCommand({
     "Secrets Manager on one endpoint — deploys the app onto it (tables, functions, the recovery state machine, " +
     "rules) and serves until Ctrl-C (SIGINT) or SIGTERM. Standard output gets only `export` lines (AWS_ENDPOINT_URL, " +
     "region, dummy credentials and the app's PLANS_TABLE, EXECUTIONS_TABLE, RECOVERY_STATE_MACHINE_ARN, ...) so " +
-    "a shell can source them and run `plan apply` against it; the summary goes to standard error. It also records " +
-    "them in a state file ($DRS_ORCHESTRATOR_HOME/local.json, default ~/.drs-orchestrator/local.json, readable " +
+    "a shell can source them and run `plan apply` against it; the summary goes to standard error. The app's MCP " +
+    "server is served over streamable HTTP on its own 127.0.0.1 port, with a bearer token made for this run " +
+    "(both in the summary). It also records all of this in a state file ($DRS_ORCHESTRATOR_HOME/local.json, default ~/.drs-orchestrator/local.json, readable " +
     "by you only) for the commands run with --local in other terminals, and removes it when it stops. One " +
     "runtime at a time: a second `local up` is refused while the first runs, unless --force.",
   options: {
@@ -74,21 +81,31 @@ export const command = defineCommand({
 
     // Standard output carries only the export lines: the functions log warnings and errors, to standard error.
     const functionSettings = quietFunctionOutput("WARN");
+    // The MCP endpoint takes a bearer token made for this run, as a stage's static-token mode does.
+    const mcpAuth = { MCP_AUTH: "static", MCP_STATIC_TOKEN: randomBytes(24).toString("hex") };
     const { deployLocalApp } = await import("@drs-orchestrator/app");
     let app: LocalApp;
+    let mcp: FunctionUrlServer;
     try {
-      app = await deployLocalApp(local, { logLevel: "WARN", environment: functionSettings });
+      app = await deployLocalApp(local, {
+        logLevel: "WARN",
+        environment: { ...functionSettings, ...mcpAuth },
+      });
+      mcp = await startFunctionUrlServer({ local, functionName: app.functionNames.mcp as string });
     } catch (error) {
       await local.stop();
       io.err(`could not deploy the app onto the local runtime: ${(error as Error).message}`);
       return 1;
     }
 
-    const env = { ...local.env, ...app.environment };
+    // The MCP function's settings are its own: commands run with the engine's.
+    const { MCP_AUTH: _auth, MCP_STATIC_TOKEN: _token, ...appEnvironment } = app.environment;
+    const env = { ...local.env, ...appEnvironment };
     const statePath = localStatePath();
     const state: LocalState = {
       endpoint: local.endpoint,
       env,
+      mcp: { url: `${mcp.url}/mcp`, token: mcpAuth.MCP_STATIC_TOKEN },
       pid: process.pid,
       startedAt: new Date().toISOString(),
       clock: { speed: local.clock.speed, simulatedAt: local.clock.now().toISOString(), realAt: Date.now() },
@@ -98,14 +115,16 @@ export const command = defineCommand({
     try {
       await writeLocalState(state, statePath);
     } catch (error) {
+      await mcp.close();
       await local.stop();
       io.err(`could not record the runtime for --local in ${statePath}: ${(error as Error).message}`);
       return 1;
     }
     io.out(exportLines(env));
-    io.err(summary(local, app, options.fleet, statePath));
+    io.err(summary(local, app, options.fleet, state));
     io.err(`${await signal}: stopping the local runtime…`);
     await removeLocalState(process.pid, statePath);
+    await mcp.close();
     await local.stop();
     io.err("stopped");
     return 0;
@@ -145,7 +164,7 @@ async function noOtherRuntime(io: CommandIo): Promise<boolean> {
   return false;
 }
 
-function summary(local: LocalAws, app: LocalApp, fleetFile: string | undefined, statePath: string): string {
+function summary(local: LocalAws, app: LocalApp, fleetFile: string | undefined, state: LocalState): string {
   const servers = local.fleet.sourceServers.length;
   const functions = Object.keys(app.functionNames).length;
   return [
@@ -154,7 +173,8 @@ function summary(local: LocalAws, app: LocalApp, fleetFile: string | undefined, 
     `  fleet:    ${servers} source server${servers === 1 ? "" : "s"}${fleetFile ? ` from ${fleetFile}` : ""}`,
     `  clock:    ${local.clock.speed}× real time, simulated now ${local.clock.isoNow()}`,
     `  app:      stage ${app.stage}: ${functions} functions, state machine ${app.recoveryStateMachineArn}`,
-    `  state:    ${statePath} (for drs-orchestrator commands run with --local)`,
+    `  mcp:      ${state.mcp?.url} (streamable HTTP, header Authorization: Bearer ${state.mcp?.token})`,
+    `  state:    ${localStatePath()} (for drs-orchestrator commands run with --local)`,
     "Point the AWS CLI, the SDK or drs-orchestrator at it with the export lines printed on standard output " +
       "(e.g. `plan apply`), or run drs-orchestrator commands with --local; Ctrl-C stops it.",
   ].join("\n");
