@@ -325,6 +325,45 @@ describe("drs-orchestrator recover, against the runtime of `local up` (--local)"
     expect(aborted.map((entry: { executionId: string }) => entry.executionId)).toEqual([second]);
   }, 60_000);
 
+  it("start --watch follows a drill without gates to its end; the same idempotency key gives it back", async () => {
+    const plan = join(work, "workers.yaml");
+    await writeFile(
+      plan,
+      [
+        "id: workers",
+        "name: Payment workers",
+        "rto: 30m",
+        "rpo: 5m",
+        "groups:",
+        "  - id: worker",
+        "    select: { tags: { app: payments, tier: worker } }",
+      ].join("\n"),
+    );
+    expect((await cli(["plan", "apply", "--local", plan])).code).toBe(0);
+
+    const watched = await cli([
+      "recover",
+      "start",
+      "workers",
+      "--local",
+      "--watch",
+      "--idempotency-key",
+      "w-1",
+    ]);
+    expect(watched.code).toBe(0);
+    const [id, ...progress] = watched.stdout.trimEnd().split("\n");
+    expect(id).toMatch(/^workers-drill-[0-9a-f]{16}$/);
+    expect(progress).toContainEqual(
+      expect.stringMatching(/^\[\S+\] wave 1\/1 \(worker\) COMPLETED: .*healthy 3, failed 0$/),
+    );
+    expect(progress.at(-2)).toMatch(/^\[\S+\] execution SUCCEEDED$/);
+    expect(watched.stderr).not.toContain("Follow it with");
+
+    const again = await cli(["recover", "start", "workers", "--local", "--idempotency-key", "w-1"]);
+    expect(again).toMatchObject({ code: 0, stdout: `${id}\n` });
+    expect(again.stderr).toContain("Drill of plan workers v1 was already started with this idempotency key");
+  }, 60_000);
+
   it("explains what is wrong: unknown execution, real recovery unconfirmed, missing reason, bad option", async () => {
     // Independent refusals, run side by side as separate shells would.
     const [unknown, unconfirmed, noReason, badMode, noPlan, badStatus, noCancelReason, both] =
@@ -389,10 +428,13 @@ describe("drs-orchestrator recover, against the runtime of `local up` (--local)"
       AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID,
       AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY,
     };
-    const listed = await cli(["recover", "list", "--stage", "local", "--json", "--status", "SUCCEEDED"], {
-      env: shell,
-      cwd: work,
-    });
+    const listed = await cli(
+      ["recover", "list", "--stage", "local", "--json", "--status", "SUCCEEDED", "--plan", "shop"],
+      {
+        env: shell,
+        cwd: work,
+      },
+    );
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout).map((entry: { executionId: string }) => entry.executionId)).toEqual([
       drill,
