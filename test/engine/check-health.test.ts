@@ -206,8 +206,8 @@ describe("check-health", () => {
       { maxPollSeconds: 15, executionId: "exec-timeout", wave: 1, now: plus(launchedAt, 899) },
       env.engine,
     );
-    // Long overdue: polls back off to the longest pause.
-    expect(before).toEqual({ pendingChecks: 2, healthy: 0, unhealthy: 0, nextCheckSeconds: 15 });
+    // 13 minutes past the usual pass: polls have backed off to 2 s + 1 s per overdue minute.
+    expect(before).toEqual({ pendingChecks: 2, healthy: 0, unhealthy: 0, nextCheckSeconds: 14 });
 
     // The workflow's clock says 15 minutes passed; EC2's checks are still initializing.
     const late = plus(launchedAt, 900);
