@@ -285,21 +285,27 @@ describe("drs-orchestrator recover, against the runtime of `local up` (--local)"
     expect(page).not.toMatch(/<script[^>]*\ssrc=|<link[^>]*\shref=["']?https?:/i);
   }, 60_000);
 
-  it("cancels a second drill while it runs: ABORTED, and said to be cleaned up automatically", async () => {
+  it("cancels a second drill while it runs (Ctrl-C on its watch leaves it running): ABORTED, cleaned up automatically", async () => {
     const started = await cli(["recover", "start", "shop", "--local"]);
     expect(started.code).toBe(0);
     const second = started.stdout.trim();
     expect(second).not.toBe(drill);
 
+    // Ctrl-C ends the watching, not the drill.
+    const watch = start(["recover", "status", second, "--local", "--watch"]);
     await until(
-      "the second drill to run its first wave",
-      async () => {
-        const { stdout } = await cli(["recover", "status", second, "--local", "--json"]);
-        const view = JSON.parse(stdout);
-        return view.status === "RUNNING" && view.waves.length > 0;
-      },
-      20_000,
+      "the watch to see the drill run",
+      () => watch.output.stdout.includes("execution RUNNING"),
+      30_000,
     );
+    watch.process.kill("SIGINT");
+    expect((await watch.exited).code).toBe(130);
+    expect(watch.output.stderr).toContain(
+      `stopped watching; ${second} goes on: drs-orchestrator recover status ${second} --watch --local`,
+    );
+    const running = JSON.parse((await cli(["recover", "status", second, "--local", "--json"])).stdout);
+    expect(running.status).toBe("RUNNING");
+
     const cancel = await cli([
       "recover",
       "cancel",
