@@ -1,7 +1,7 @@
 import type { EngineContext } from "@drs-orchestrator/engine";
 import { type CommandIo, UsageError } from "./command";
 import { readLocalState, simulatedNow } from "./local-state";
-import { readStageOutputs, STAGE_OUTPUTS_FILE, stageEnvironment } from "./stage-outputs";
+import { readStageOutputs, STAGE_OUTPUTS_FILE, STAGE_VARIABLES, stageEnvironment } from "./stage-outputs";
 
 /** What each engine variable a command may need names, for the error that lists the missing ones. */
 const ENGINE_VARIABLES = {
@@ -65,6 +65,8 @@ export async function selectTarget(
       io.err(read.problem);
       return undefined;
     }
+    // A variable left from another app (a sourced `local up` environment) must not mix with the stage's.
+    for (const name of STAGE_VARIABLES) delete process.env[name];
     Object.assign(process.env, stageEnvironment(read.outputs));
     target = { flag: `--stage ${choice.stage}`, now: () => new Date() };
   } else {

@@ -66,8 +66,21 @@ export async function readStageOutputs(
   return { ok: true, outputs: parsed.data };
 }
 
+/** Every variable a stage's outputs may set: the ones they leave out must not come from elsewhere. */
+export const STAGE_VARIABLES = [
+  "AWS_REGION",
+  "PLANS_TABLE",
+  "EXECUTIONS_TABLE",
+  "RECOVERY_STATE_MACHINE_ARN",
+  "CLEANUP_STATE_MACHINE_ARN",
+  "EVENT_BUS_NAME",
+  "START_RECOVERY_FUNCTION_ARN",
+] as const;
+
 /** The engine environment the stage's functions run with, as the CLI needs it. */
-export function stageEnvironment(outputs: StageOutputs): Record<string, string> {
+export function stageEnvironment(
+  outputs: StageOutputs,
+): Partial<Record<(typeof STAGE_VARIABLES)[number], string>> {
   return {
     AWS_REGION: outputs.region,
     PLANS_TABLE: outputs.plansTable,
