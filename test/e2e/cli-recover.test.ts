@@ -1,13 +1,20 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { access, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  exists,
+  type Ran,
+  type Started,
+  shellEnv,
+  startCli,
+  stopLocalUp,
+  until,
+} from "../support/cli-process";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
-const BIN = `${ROOT}packages/cli/bin/drs-orchestrator.js`;
 /** Fast enough that a drill of the three-tier example takes seconds, slow enough that a watcher sees its waves. */
 const SPEED = "300";
 
@@ -17,76 +24,17 @@ let home: string;
 let work: string;
 let localUp: Started;
 
-interface Started {
-  process: ChildProcessWithoutNullStreams;
-  output: { stdout: string; stderr: string };
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * The environment a person's shell would have: none of the AWS or engine variables, so every
- * command finds the app only through --local (or --stage), and the CLI's state in `stateHome`.
- */
-function shellEnv(stateHome: string): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) =>
-        !/^AWS_|^POWERTOOLS_|_TABLE$|_STATE_MACHINE_ARN$|_FUNCTION_ARN$|^EVENT_BUS_NAME$|^HOOK_MCP_SERVERS$/.test(
-          name,
-        ),
-    ),
-  );
-  return {
-    ...env,
-    DRS_ORCHESTRATOR_HOME: stateHome,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  };
-}
-
 function start(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Started {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: options.cwd ?? ROOT,
+  return startCli(children, args, {
     env: options.env ?? shellEnv(home),
+    ...(options.cwd && { cwd: options.cwd }),
   });
-  children.add(child);
-  const output = { stdout: "", stderr: "" };
-  child.stdout.on("data", (chunk) => {
-    output.stdout += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    output.stderr += chunk;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on("exit", (code, signal) => resolve({ code, signal }));
-  });
-  return { process: child, output, exited };
 }
 
 async function cli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Ran> {
   const started = start(args, options);
   const { code } = await started.exited;
   return { code, ...started.output };
-}
-
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 beforeAll(async () => {
@@ -97,11 +45,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  localUp.process.kill("SIGINT");
-  const ended = await Promise.race([
-    localUp.exited,
-    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 10_000)),
-  ]);
+  const ended = await stopLocalUp(localUp);
   for (const child of children)
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   const stateLeft = await exists(join(home, "local.json"));
