@@ -157,3 +157,18 @@ export async function withEngine<T>(use: (engine: EngineContext) => Promise<T>):
     for (const client of [dynamo, drs, ec2, sfn, events, lambda, ssm]) client.destroy();
   }
 }
+
+/**
+ * What a command that acts on an app does: find the app (`--local`, `--stage` or the environment),
+ * then run with an engine for it. Exit 1 after saying what is missing when the app cannot be found.
+ */
+export async function actOnApp(
+  choice: TargetChoice,
+  required: readonly EngineVariable[],
+  io: CommandIo,
+  use: (engine: EngineContext, target: Target) => Promise<number>,
+): Promise<number> {
+  const target = await selectTarget(choice, required, io);
+  if (!target) return 1;
+  return withEngine((engine) => use(engine, target));
+}

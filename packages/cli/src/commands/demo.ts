@@ -21,6 +21,7 @@ import { type EngineContext, loadRecoverySummary } from "@drs-orchestrator/engin
 import { type LocalAws, startLocalAws } from "@drs-orchestrator/local";
 import { startIncidentServer } from "../../../../examples/mcp-incident-server/incident-server";
 import { type CommandIo, defineCommand, UsageError } from "../command";
+import { type Interrupt, onInterrupt } from "../interrupt";
 import { cleanupProgressLine, renderDrillCleanupSummary } from "../output/drill-cleanup-text";
 import { quietFunctionOutput } from "../output/function-output";
 import { renderIncidentTimeline } from "../output/incident-timeline";
@@ -358,37 +359,4 @@ function failureOf(event: HistoryEvent): string | undefined {
     message = JSON.parse(message).errorMessage ?? message;
   } catch {}
   return message ? `${details.error}: ${message}` : details.error;
-}
-
-interface Interrupt {
-  /** Resolves true when Ctrl-C (or SIGTERM) came, at once or within `ms`; false when the time passed. */
-  within(ms: number): Promise<boolean>;
-  dispose(): void;
-}
-
-function onInterrupt(): Interrupt {
-  let fired = false;
-  let wake: (() => void) | undefined;
-  const listener = () => {
-    fired = true;
-    wake?.();
-  };
-  process.on("SIGINT", listener);
-  process.on("SIGTERM", listener);
-  return {
-    within(ms) {
-      if (fired) return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => resolve(false), ms);
-        wake = () => {
-          clearTimeout(timer);
-          resolve(true);
-        };
-      });
-    },
-    dispose() {
-      process.off("SIGINT", listener);
-      process.off("SIGTERM", listener);
-    },
-  };
 }

@@ -1,5 +1,5 @@
 import { defineCommand, UsageError } from "../command";
-import { explainEngineError, selectTarget, TARGET_OPTIONS, withEngine } from "../engine-environment";
+import { actOnApp, explainEngineError, TARGET_OPTIONS } from "../engine-environment";
 import { operatorName } from "../operator";
 
 /** Refusals whose message says what to fix: an unknown execution, a bad request. */
@@ -30,42 +30,41 @@ export const command = defineCommand({
     if (options.reason === undefined || options.reason.trim() === "") {
       throw new UsageError("--reason is required: say why the execution is cancelled, for its record");
     }
-    const target = await selectTarget(
+    return actOnApp(
       options,
       ["PLANS_TABLE", "EXECUTIONS_TABLE", "RECOVERY_STATE_MACHINE_ARN"],
       io,
-    );
-    if (!target) return 1;
-    const flag = target.flag ? ` ${target.flag}` : "";
-    return withEngine(async (engine) => {
-      const { cancelRecovery } = await import("@drs-orchestrator/engine");
-      try {
-        const result = await cancelRecovery(
-          engine,
-          { executionId, reason: options.reason as string, requestedBy: `cli:${operatorName()}` },
-          target.now(),
-        );
-        if (result.alreadyEnded) {
-          const message = `${executionId} had already ended ${result.endedStatus ?? "(status unknown)"}: nothing changed`;
-          if (result.endedStatus === "ABORTED") {
-            io.out(message);
-            return 0;
+      async (engine, target) => {
+        const flag = target.flag ? ` ${target.flag}` : "";
+        const { cancelRecovery } = await import("@drs-orchestrator/engine");
+        try {
+          const result = await cancelRecovery(
+            engine,
+            { executionId, reason: options.reason as string, requestedBy: `cli:${operatorName()}` },
+            target.now(),
+          );
+          if (result.alreadyEnded) {
+            const message = `${executionId} had already ended ${result.endedStatus ?? "(status unknown)"}: nothing changed`;
+            if (result.endedStatus === "ABORTED") {
+              io.out(message);
+              return 0;
+            }
+            io.err(message);
+            return 1;
           }
-          io.err(message);
+          io.out(`${executionId} cancelled: ABORTED, its servers and plan are free for the next start`);
+          io.out(
+            result.cleanupExpected
+              ? `The drill is cleaned up automatically (drill instances terminated, launch settings restored): ` +
+                  `drs-orchestrator recover report ${executionId}${flag} shows the cleanup`
+              : "Instances it launched keep running: this was a real recovery, so nothing is cleaned up",
+          );
+          return 0;
+        } catch (error) {
+          io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE", REQUEST_ERRORS));
           return 1;
         }
-        io.out(`${executionId} cancelled: ABORTED, its servers and plan are free for the next start`);
-        io.out(
-          result.cleanupExpected
-            ? `The drill is cleaned up automatically (drill instances terminated, launch settings restored): ` +
-                `drs-orchestrator recover report ${executionId}${flag} shows the cleanup`
-            : "Instances it launched keep running: this was a real recovery, so nothing is cleaned up",
-        );
-        return 0;
-      } catch (error) {
-        io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE", REQUEST_ERRORS));
-        return 1;
-      }
-    });
+      },
+    );
   },
 });

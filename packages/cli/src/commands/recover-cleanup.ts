@@ -2,7 +2,7 @@ import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { type DrillCleanupSummary, formatDuration, parseDuration } from "@drs-orchestrator/core";
 import type { EngineContext } from "@drs-orchestrator/engine";
 import { type CommandIo, defineCommand, UsageError } from "../command";
-import { explainEngineError, selectTarget, TARGET_OPTIONS, withEngine } from "../engine-environment";
+import { actOnApp, explainEngineError, TARGET_OPTIONS } from "../engine-environment";
 
 /** Refusals of the request itself (bad input, not a drill, still running, unknown execution): exit 1 with the message. */
 const REQUEST_ERRORS = new Set(["InvalidInputError", "DrillCleanupRefusedError", "ExecutionNotFoundError"]);
@@ -36,35 +36,34 @@ export const command = defineCommand({
     if (extra.length > 0) throw new UsageError(`one execution at a time (got ${args.join(" ")})`);
     const delaySeconds = options.after === undefined ? undefined : parseAfter(options.after);
 
-    const target = await selectTarget(
+    return actOnApp(
       options,
       ["PLANS_TABLE", "EXECUTIONS_TABLE", "RECOVERY_STATE_MACHINE_ARN", "CLEANUP_STATE_MACHINE_ARN"],
       io,
+      async (engine) => {
+        const { startDrillCleanup } = await import("@drs-orchestrator/engine");
+        try {
+          const started = await startDrillCleanup(
+            { executionId, ...(delaySeconds !== undefined && { delaySeconds }) },
+            engine,
+          );
+          const hold = started.delaySeconds > 0 ? ` after ${formatDuration(started.delaySeconds)}` : "";
+          io.out(
+            started.holdEnded
+              ? `cleanup of ${executionId} was holding ${formatDuration(started.delaySeconds)} after the drill: hold ended, cleaning up now: ${started.cleanupExecutionArn}`
+              : started.alreadyStarted
+                ? `cleanup of ${executionId} was already started (${started.status ?? "status unknown"}${hold}): ${started.cleanupExecutionArn}`
+                : `cleanup of ${executionId} started${hold}: ${started.cleanupExecutionArn}`,
+          );
+          if (!options.wait) return 0;
+          const status = await waitForEnd(engine, started.cleanupExecutionArn);
+          return await report(engine, executionId, status, io);
+        } catch (error) {
+          io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE", REQUEST_ERRORS));
+          return 1;
+        }
+      },
     );
-    if (!target) return 1;
-    return withEngine(async (engine) => {
-      const { startDrillCleanup } = await import("@drs-orchestrator/engine");
-      try {
-        const started = await startDrillCleanup(
-          { executionId, ...(delaySeconds !== undefined && { delaySeconds }) },
-          engine,
-        );
-        const hold = started.delaySeconds > 0 ? ` after ${formatDuration(started.delaySeconds)}` : "";
-        io.out(
-          started.holdEnded
-            ? `cleanup of ${executionId} was holding ${formatDuration(started.delaySeconds)} after the drill: hold ended, cleaning up now: ${started.cleanupExecutionArn}`
-            : started.alreadyStarted
-              ? `cleanup of ${executionId} was already started (${started.status ?? "status unknown"}${hold}): ${started.cleanupExecutionArn}`
-              : `cleanup of ${executionId} started${hold}: ${started.cleanupExecutionArn}`,
-        );
-        if (!options.wait) return 0;
-        const status = await waitForEnd(engine, started.cleanupExecutionArn);
-        return await report(engine, executionId, status, io);
-      } catch (error) {
-        io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE", REQUEST_ERRORS));
-        return 1;
-      }
-    });
   },
 });
 

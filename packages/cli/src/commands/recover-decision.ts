@@ -1,6 +1,6 @@
 import type { ApprovalDecision } from "@drs-orchestrator/core";
 import { type Command, defineCommand, UsageError } from "../command";
-import { explainEngineError, selectTarget, TARGET_OPTIONS, withEngine } from "../engine-environment";
+import { actOnApp, explainEngineError, TARGET_OPTIONS } from "../engine-environment";
 import { operatorName } from "../operator";
 
 /** Errors of the decision itself (bad request, no such gate, not an approver, gate closed): exit 1 with the message. */
@@ -48,38 +48,37 @@ export function decisionCommand(decision: ApprovalDecision): Command {
         throw new UsageError(`--wave ${options.wave} is not a wave number (1, 2, …)`);
       }
 
-      const target = await selectTarget(
+      return actOnApp(
         options,
         ["PLANS_TABLE", "EXECUTIONS_TABLE", "RECOVERY_STATE_MACHINE_ARN"],
         io,
+        async (engine, target) => {
+          const { decideApproval } = await import("@drs-orchestrator/engine");
+          try {
+            const result = await decideApproval(
+              engine,
+              {
+                executionId,
+                wave,
+                decision,
+                by: options.as ?? operatorName(),
+                ...(options.comment !== undefined && { comment: options.comment }),
+              },
+              target.now(),
+            );
+            const note = result.comment ? ` (${result.comment})` : "";
+            io.out(
+              result.alreadyDecided
+                ? `wave ${wave} of ${executionId} was already ${words.past} by ${result.by} at ${result.decidedAt}${note}`
+                : `wave ${wave} of ${executionId} ${words.past} by ${result.by}${note}: ${words.effect}`,
+            );
+            return 0;
+          } catch (error) {
+            io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE", DECISION_ERRORS));
+            return 1;
+          }
+        },
       );
-      if (!target) return 1;
-      return withEngine(async (engine) => {
-        const { decideApproval } = await import("@drs-orchestrator/engine");
-        try {
-          const result = await decideApproval(
-            engine,
-            {
-              executionId,
-              wave,
-              decision,
-              by: options.as ?? operatorName(),
-              ...(options.comment !== undefined && { comment: options.comment }),
-            },
-            target.now(),
-          );
-          const note = result.comment ? ` (${result.comment})` : "";
-          io.out(
-            result.alreadyDecided
-              ? `wave ${wave} of ${executionId} was already ${words.past} by ${result.by} at ${result.decidedAt}${note}`
-              : `wave ${wave} of ${executionId} ${words.past} by ${result.by}${note}: ${words.effect}`,
-          );
-          return 0;
-        } catch (error) {
-          io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE", DECISION_ERRORS));
-          return 1;
-        }
-      });
     },
   });
 }

@@ -1,6 +1,6 @@
 import type { InvalidInputError } from "@drs-orchestrator/core";
 import { defineCommand, UsageError } from "../command";
-import { explainEngineError, selectTarget, TARGET_OPTIONS, withEngine } from "../engine-environment";
+import { actOnApp, explainEngineError, TARGET_OPTIONS } from "../engine-environment";
 import { renderRecoveryList } from "../output/recovery-list-text";
 
 /** The list request's fields as this command's options, so a refusal names what to change. */
@@ -42,33 +42,32 @@ export const command = defineCommand({
         throw new UsageError(`--limit ${options.limit} is not a number of executions (1, 2, …)`);
       }
     }
-    const target = await selectTarget(
+    return actOnApp(
       options,
       ["PLANS_TABLE", "EXECUTIONS_TABLE", "RECOVERY_STATE_MACHINE_ARN"],
       io,
-    );
-    if (!target) return 1;
-    return withEngine(async (engine) => {
-      const { listRecoveries } = await import("@drs-orchestrator/engine");
-      try {
-        const entries = await listRecoveries(engine, {
-          ...(options.plan !== undefined && { planId: options.plan }),
-          ...(options.status !== undefined && { status: options.status.toUpperCase() }),
-          ...(options.mode !== undefined && { mode: options.mode.toUpperCase() }),
-          ...(limit !== undefined && { limit }),
-        } as Parameters<typeof listRecoveries>[1]);
-        io.out(options.json ? JSON.stringify(entries, null, 2) : renderRecoveryList(entries, target.now()));
-        return 0;
-      } catch (error) {
-        if ((error as Error).name === "InvalidInputError") {
-          for (const problem of (error as InvalidInputError).problems) {
-            io.err(`${FIELD_FLAGS[problem.path] ?? problem.path}: ${problem.message}`);
+      async (engine, target) => {
+        const { listRecoveries } = await import("@drs-orchestrator/engine");
+        try {
+          const entries = await listRecoveries(engine, {
+            ...(options.plan !== undefined && { planId: options.plan }),
+            ...(options.status !== undefined && { status: options.status.toUpperCase() }),
+            ...(options.mode !== undefined && { mode: options.mode.toUpperCase() }),
+            ...(limit !== undefined && { limit }),
+          } as Parameters<typeof listRecoveries>[1]);
+          io.out(options.json ? JSON.stringify(entries, null, 2) : renderRecoveryList(entries, target.now()));
+          return 0;
+        } catch (error) {
+          if ((error as Error).name === "InvalidInputError") {
+            for (const problem of (error as InvalidInputError).problems) {
+              io.err(`${FIELD_FLAGS[problem.path] ?? problem.path}: ${problem.message}`);
+            }
+            return 2;
           }
-          return 2;
+          io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE"));
+          return 1;
         }
-        io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE"));
-        return 1;
-      }
-    });
+      },
+    );
   },
 });

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { formatDuration, type RecoveryReport } from "@drs-orchestrator/core";
 import { defineCommand, UsageError } from "../command";
-import { explainEngineError, selectTarget, TARGET_OPTIONS, withEngine } from "../engine-environment";
+import { actOnApp, explainEngineError, TARGET_OPTIONS } from "../engine-environment";
 import { renderDrillCleanupSummary } from "../output/drill-cleanup-text";
 import { renderRecoverySummary } from "../output/recovery-summary-text";
 
@@ -37,41 +37,40 @@ export const command = defineCommand({
     if (options.html !== undefined && options.html.trim() === "") {
       throw new UsageError("--html needs the file to write, e.g. --html report.html");
     }
-    const target = await selectTarget(
+    return actOnApp(
       options,
       ["PLANS_TABLE", "EXECUTIONS_TABLE", "RECOVERY_STATE_MACHINE_ARN"],
       io,
-    );
-    if (!target) return 1;
-    return withEngine(async (engine) => {
-      const { loadRecoveryReport } = await import("@drs-orchestrator/engine");
-      let report: RecoveryReport;
-      try {
-        report = await loadRecoveryReport(engine, executionId, target.now());
-      } catch (error) {
-        io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE", REQUEST_ERRORS));
-        return 1;
-      }
-      if (options.json) {
-        io.out(JSON.stringify(report, null, 2));
-        return 0;
-      }
-      if (options.html !== undefined) {
-        const { renderRecoveryReportHtml } = await import("@drs-orchestrator/core");
-        const path = resolve(options.html);
+      async (engine, target) => {
+        const { loadRecoveryReport } = await import("@drs-orchestrator/engine");
+        let report: RecoveryReport;
         try {
-          await writeFile(path, renderRecoveryReportHtml(report));
+          report = await loadRecoveryReport(engine, executionId, target.now());
         } catch (error) {
-          io.err(`could not write the report to ${path}: ${(error as Error).message}`);
+          io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE", REQUEST_ERRORS));
           return 1;
         }
-        io.out(path);
+        if (options.json) {
+          io.out(JSON.stringify(report, null, 2));
+          return 0;
+        }
+        if (options.html !== undefined) {
+          const { renderRecoveryReportHtml } = await import("@drs-orchestrator/core");
+          const path = resolve(options.html);
+          try {
+            await writeFile(path, renderRecoveryReportHtml(report));
+          } catch (error) {
+            io.err(`could not write the report to ${path}: ${(error as Error).message}`);
+            return 1;
+          }
+          io.out(path);
+          return 0;
+        }
+        io.out(renderRecoverySummary(report.summary));
+        if (report.cleanup) io.out(`\n${renderDrillCleanupSummary(report.cleanup, cleanupTook(report))}`);
         return 0;
-      }
-      io.out(renderRecoverySummary(report.summary));
-      if (report.cleanup) io.out(`\n${renderDrillCleanupSummary(report.cleanup, cleanupTook(report))}`);
-      return 0;
-    });
+      },
+    );
   },
 });
 

@@ -1,12 +1,6 @@
 import type { InvalidInputError, RecoveryInProgressError } from "@drs-orchestrator/core";
 import { type CommandIo, defineCommand, UsageError } from "../command";
-import {
-  explainEngineError,
-  selectTarget,
-  TARGET_OPTIONS,
-  type Target,
-  withEngine,
-} from "../engine-environment";
+import { actOnApp, explainEngineError, TARGET_OPTIONS, type Target } from "../engine-environment";
 import { operatorName } from "../operator";
 import { watchRecovery } from "./recover-watch";
 
@@ -62,41 +56,40 @@ export const command = defineCommand({
     const mode = (options.mode ?? "DRILL").toUpperCase();
     const reason = options.reason ?? (mode === "DRILL" ? "drill started from the CLI" : undefined);
 
-    const target = await selectTarget(
+    return actOnApp(
       options,
       ["PLANS_TABLE", "EXECUTIONS_TABLE", "RECOVERY_STATE_MACHINE_ARN"],
       io,
+      async (engine, target) => {
+        const { startRecovery } = await import("@drs-orchestrator/engine");
+        let started: Awaited<ReturnType<typeof startRecovery>>;
+        try {
+          started = await startRecovery(
+            {
+              planId,
+              mode,
+              ...(reason !== undefined && { reason }),
+              requestedBy: `cli:${operatorName()}`,
+              ...(options.confirm !== undefined && { confirm: options.confirm }),
+              ...(options["idempotency-key"] !== undefined && { idempotencyKey: options["idempotency-key"] }),
+            },
+            engine,
+            target.now(),
+          );
+        } catch (error) {
+          io.err(refusal(error as Error, planId, target));
+          return 1;
+        }
+        announce(started, options.watch, target, io);
+        if (!options.watch) return 0;
+        try {
+          return await watchRecovery(engine, started.executionId, target, io);
+        } catch (error) {
+          io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE"));
+          return 1;
+        }
+      },
     );
-    if (!target) return 1;
-    return withEngine(async (engine) => {
-      const { startRecovery } = await import("@drs-orchestrator/engine");
-      let started: Awaited<ReturnType<typeof startRecovery>>;
-      try {
-        started = await startRecovery(
-          {
-            planId,
-            mode,
-            ...(reason !== undefined && { reason }),
-            requestedBy: `cli:${operatorName()}`,
-            ...(options.confirm !== undefined && { confirm: options.confirm }),
-            ...(options["idempotency-key"] !== undefined && { idempotencyKey: options["idempotency-key"] }),
-          },
-          engine,
-          target.now(),
-        );
-      } catch (error) {
-        io.err(refusal(error as Error, planId, target));
-        return 1;
-      }
-      announce(started, options.watch, target, io);
-      if (!options.watch) return 0;
-      try {
-        return await watchRecovery(engine, started.executionId, target, io);
-      } catch (error) {
-        io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE"));
-        return 1;
-      }
-    });
   },
 });
 

@@ -1,5 +1,5 @@
 import { defineCommand, UsageError } from "../command";
-import { explainEngineError, selectTarget, TARGET_OPTIONS, withEngine } from "../engine-environment";
+import { actOnApp, explainEngineError, TARGET_OPTIONS } from "../engine-environment";
 import { renderRecoveryStatus } from "../output/recovery-status-text";
 import { terminalStyle, wantsColour } from "../output/terminal-style";
 import { watchRecovery } from "./recover-watch";
@@ -31,30 +31,29 @@ export const command = defineCommand({
     if (options.watch && (options.json || options.servers)) {
       throw new UsageError("--watch shows the progress live: leave out --json and --servers, or --watch");
     }
-    const target = await selectTarget(
+    return actOnApp(
       options,
       ["PLANS_TABLE", "EXECUTIONS_TABLE", "RECOVERY_STATE_MACHINE_ARN"],
       io,
-    );
-    if (!target) return 1;
-    return withEngine(async (engine) => {
-      try {
-        if (options.watch) return await watchRecovery(engine, executionId, target, io);
-        const { getRecoveryStatus } = await import("@drs-orchestrator/engine");
-        const view = await getRecoveryStatus(engine, executionId, {
-          now: target.now(),
-          servers: options.servers,
-        });
-        if (options.json) io.out(JSON.stringify(view, null, 2));
-        else {
-          const style = terminalStyle(wantsColour(process.stdout));
-          io.out(renderRecoveryStatus(view, { style, targetFlag: target.flag }).join("\n"));
+      async (engine, target) => {
+        try {
+          if (options.watch) return await watchRecovery(engine, executionId, target, io);
+          const { getRecoveryStatus } = await import("@drs-orchestrator/engine");
+          const view = await getRecoveryStatus(engine, executionId, {
+            now: target.now(),
+            servers: options.servers,
+          });
+          if (options.json) io.out(JSON.stringify(view, null, 2));
+          else {
+            const style = terminalStyle(wantsColour(process.stdout));
+            io.out(renderRecoveryStatus(view, { style, targetFlag: target.flag }).join("\n"));
+          }
+          return 0;
+        } catch (error) {
+          io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE", REQUEST_ERRORS));
+          return 1;
         }
-        return 0;
-      } catch (error) {
-        io.err(explainEngineError(error as Error, "EXECUTIONS_TABLE", REQUEST_ERRORS));
-        return 1;
-      }
-    });
+      },
+    );
   },
 });
