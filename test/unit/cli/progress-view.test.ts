@@ -1,8 +1,8 @@
+import { executionProgress } from "@drs-orchestrator/engine";
 import { describe, expect, it } from "vitest";
 import type { CommandIo } from "../../../packages/cli/src/command";
 import { LiveProgress, redrawFrame } from "../../../packages/cli/src/output/live-progress";
 import {
-  executionProgress,
   hookNote,
   type ProgressSnapshot,
   progressChanges,

@@ -17,7 +17,7 @@ import {
   type PlanIssue,
   parsePlanData,
 } from "@drs-orchestrator/core";
-import { type EngineContext, loadRecoverySummary } from "@drs-orchestrator/engine";
+import type { EngineContext } from "@drs-orchestrator/engine";
 import { type LocalAws, startLocalAws } from "@drs-orchestrator/local";
 import { startIncidentServer } from "../../../../examples/mcp-incident-server/incident-server";
 import { type CommandIo, defineCommand, UsageError } from "../command";
@@ -26,7 +26,7 @@ import { cleanupProgressLine, renderDrillCleanupSummary } from "../output/drill-
 import { quietFunctionOutput } from "../output/function-output";
 import { renderIncidentTimeline } from "../output/incident-timeline";
 import { LiveProgress } from "../output/live-progress";
-import { executionProgress, hookNote } from "../output/progress-view";
+import { hookNote } from "../output/progress-view";
 import { renderRecoverySummary } from "../output/recovery-summary-text";
 
 const REPOSITORY = new URL("../../../../", import.meta.url);
@@ -92,7 +92,9 @@ export const command = defineCommand({
     // Only errors from the functions: their logs would tear the live view apart.
     const functionSettings = quietFunctionOutput("ERROR");
     const { deployLocalApp, localClientConfig } = await import("@drs-orchestrator/app");
-    const { approvePendingGates, createEngineContext } = await import("@drs-orchestrator/engine");
+    const { approvePendingGates, createEngineContext, loadRecoverySummary } = await import(
+      "@drs-orchestrator/engine"
+    );
 
     const local = await startLocalAws({ fleet: fleetResult.fleet, speed });
     const token = randomBytes(16).toString("hex");
@@ -252,6 +254,7 @@ async function followExecution(
   news: () => Promise<string[]>,
 ): Promise<string> {
   const sfn = new SFNClient(config);
+  const { executionProgress } = await import("@drs-orchestrator/engine");
   const live = new LiveProgress(
     io,
     process.stdout.isTTY ? { columns: process.stdout.columns || 80 } : undefined,

@@ -2,13 +2,9 @@ import { formatDuration, type HookRecord } from "@drs-orchestrator/core";
 import type { ExecutionProgress, WaveProgress } from "@drs-orchestrator/engine";
 import { renderTable } from "./table";
 
-// The counting lives in the engine, which status reads share; the views here render it.
-export {
-  type ExecutionProgress,
-  executionProgress,
-  type ProgressSnapshot,
-  type WaveProgress,
-} from "@drs-orchestrator/engine";
+// The counting lives in the engine, which status reads share; the views here render it. Types only:
+// a command loads the engine (and its logger) after it has set the functions' log level.
+export type { ExecutionProgress, ProgressSnapshot, WaveProgress } from "@drs-orchestrator/engine";
 
 function waveLabel(wave: WaveProgress, waveCount: number): string {
   return `${wave.wave}/${waveCount}`;
