@@ -4,6 +4,7 @@ import { describeSourceServersView, dryRunPlan, type EngineContext } from "@drs-
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planFile } from "../support/local-app";
 import { exampleFleet, type LocalEngine, startLocalEngine } from "../support/local-engine";
+import { rejection } from "../support/waiting";
 
 /**
  * The read-only operations an operator runs before a recovery, on the local runtime with the
@@ -40,15 +41,6 @@ async function itemCount(table: string): Promise<number> {
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return count;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail");
 }
 
 describe("describeSourceServersView", () => {

@@ -12,6 +12,7 @@ import {
 } from "@drs-orchestrator/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DeployedApp, startDeployedApp } from "../support/local-app";
+import { rejection, until as waitUntil } from "../support/waiting";
 
 /**
  * Status and report of a real drill of the three-tier example on the deployed app: while it waits
@@ -30,23 +31,8 @@ afterAll(() => env?.stop());
 
 const now = () => env.local.clock.now();
 
-async function until<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
-  const begin = performance.now();
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (performance.now() - begin > DEADLINE_MS) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail");
+function until<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
+  return waitUntil(what, read, DEADLINE_MS);
 }
 
 describe("recoveryViewStatus", () => {

@@ -2,6 +2,7 @@ import { renderRecoveryReportHtml } from "@drs-orchestrator/core";
 import { drillCleanupReport, loadRecoveryReport, startDrillCleanup } from "@drs-orchestrator/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DeployedApp, startDeployedApp } from "../support/local-app";
+import { until as waitUntil } from "../support/waiting";
 
 /**
  * The HTML report of a real drill of the three-tier example on the deployed app: read with
@@ -19,14 +20,8 @@ beforeAll(async () => {
 
 afterAll(() => env?.stop());
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const begin = performance.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (performance.now() - begin > DEADLINE_MS) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+function until<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
+  return waitUntil(what, read, DEADLINE_MS);
 }
 
 /** Text as a reader sees it: tags dropped, entities decoded, whitespace collapsed. */
