@@ -10,7 +10,7 @@ import {
 } from "@drs-orchestrator/engine";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { handler } from "../../functions/finalize";
-import { type LocalEngine, startLocalEngine } from "../support/local-engine";
+import { type LocalEngine, startLocalEngine, stepEnvironment } from "../support/local-engine";
 
 let env: LocalEngine;
 let lambda: LambdaClient;
@@ -22,12 +22,7 @@ beforeAll(async () => {
     handler,
     timeoutSeconds: spec?.timeoutSeconds,
     memorySize: spec?.memoryMb,
-    environment: {
-      PLANS_TABLE: env.engine.config.plansTable,
-      EXECUTIONS_TABLE: env.engine.config.executionsTable,
-      RECOVERY_STATE_MACHINE_ARN: env.engine.config.recoveryStateMachineArn,
-      POWERTOOLS_LOG_LEVEL: "ERROR",
-    },
+    environment: stepEnvironment(env.engine),
   });
   lambda = new LambdaClient({ endpoint: env.local.endpoint });
 });

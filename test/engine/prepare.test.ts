@@ -1,4 +1,3 @@
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import {
   GroupResolutionError,
@@ -17,7 +16,7 @@ import {
 } from "@drs-orchestrator/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler } from "../../functions/prepare";
-import { type LocalEngine, startLocalEngine } from "../support/local-engine";
+import { deployStep, type LocalEngine, startLocalEngine } from "../support/local-engine";
 
 const plansDirectory = new URL("../../examples/plans/", import.meta.url);
 
@@ -364,25 +363,7 @@ describe("prepare", () => {
   });
 
   it("runs as the workflow's Lambda step and names bad input fields", async () => {
-    const name = "prepare-test";
-    env.local.lambda.register({
-      name,
-      handler,
-      timeoutSeconds: 300,
-      environment: {
-        PLANS_TABLE: env.engine.config.plansTable,
-        EXECUTIONS_TABLE: env.engine.config.executionsTable,
-        RECOVERY_STATE_MACHINE_ARN: env.engine.config.recoveryStateMachineArn,
-        POWERTOOLS_LOG_LEVEL: "ERROR",
-      },
-    });
-    const lambda = new LambdaClient({});
-    const invoke = async (payload: unknown) => {
-      const response = await lambda.send(
-        new InvokeCommand({ FunctionName: name, Payload: new TextEncoder().encode(JSON.stringify(payload)) }),
-      );
-      return { error: response.FunctionError, body: JSON.parse(new TextDecoder().decode(response.Payload)) };
-    };
+    const { invoke, destroy } = deployStep(env, "prepare-test", handler, 300);
     try {
       expect(await invoke(input("shop-1", "shop"))).toEqual({
         error: undefined,
@@ -395,7 +376,7 @@ describe("prepare", () => {
         errorMessage: expect.stringMatching(/planVersion: .*; startedAt: expected an ISO-8601 date-time/),
       });
     } finally {
-      lambda.destroy();
+      destroy();
     }
   });
 });

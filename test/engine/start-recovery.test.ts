@@ -1,5 +1,4 @@
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
@@ -27,7 +26,7 @@ import {
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler } from "../../functions/start-recovery";
-import { type LocalEngine, startLocalEngine } from "../support/local-engine";
+import { deployStep, type LocalEngine, startLocalEngine } from "../support/local-engine";
 
 const THREE_TIER = new URL("../../examples/plans/three-tier.yaml", import.meta.url).pathname;
 /** A state machine that stays RUNNING for 30 simulated days: long enough to hold a plan. */
@@ -269,25 +268,7 @@ describe("start-recovery", () => {
   });
 
   it("starts through the Lambda function and reports refusals as named function errors", async () => {
-    const name = "start-recovery-test";
-    env.local.lambda.register({
-      name,
-      handler,
-      timeoutSeconds: 30,
-      environment: {
-        PLANS_TABLE: env.engine.config.plansTable,
-        EXECUTIONS_TABLE: env.engine.config.executionsTable,
-        RECOVERY_STATE_MACHINE_ARN: env.engine.config.recoveryStateMachineArn,
-        POWERTOOLS_LOG_LEVEL: "ERROR",
-      },
-    });
-    const lambda = new LambdaClient({});
-    const invoke = async (payload: unknown) => {
-      const response = await lambda.send(
-        new InvokeCommand({ FunctionName: name, Payload: new TextEncoder().encode(JSON.stringify(payload)) }),
-      );
-      return { error: response.FunctionError, body: JSON.parse(new TextDecoder().decode(response.Payload)) };
-    };
+    const { invoke, destroy } = deployStep(env, "start-recovery-test", handler, 30);
     try {
       const started = await invoke({ ...drill, idempotencyKey: "through-lambda" });
       expect(started).toEqual({
@@ -303,7 +284,7 @@ describe("start-recovery", () => {
         errorMessage: expect.stringMatching(/reason: required: .*; requestedBy: required: /),
       });
     } finally {
-      lambda.destroy();
+      destroy();
     }
   });
 });
