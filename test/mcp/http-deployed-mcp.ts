@@ -1,6 +1,7 @@
 import { type FunctionUrlServer, startFunctionUrlServer } from "@drs-orchestrator/local";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { expect } from "vitest";
 import { type DeployedApp, type DeployedAppOptions, startDeployedApp } from "../support/local-app";
 
 /** The app deployed on the local runtime with its `mcp` function behind a local function URL. */
@@ -67,4 +68,18 @@ export function initializeRequest(headers: Record<string, string> = {}): Request
       params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "curl", version: "1" } },
     }),
   };
+}
+
+/**
+ * A request without a token is refused before any tool runs: 401 with the Bearer challenge naming
+ * the RFC 9728 metadata (no error code: nothing was presented), and the SDK client cannot connect.
+ */
+export async function expectNoTokenRefused(endpoint: string): Promise<void> {
+  const response = await fetch(endpoint, initializeRequest());
+  expect(response.status).toBe(401);
+  const origin = new URL(endpoint).origin;
+  expect(response.headers.get("www-authenticate")).toBe(
+    `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource"`,
+  );
+  await expect(connectMcpClient(endpoint, "")).rejects.toMatchObject({ code: 401 });
 }

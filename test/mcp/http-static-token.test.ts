@@ -1,7 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { connectMcpClient, type DeployedMcp, initializeRequest, startDeployedMcp } from "./http-deployed-mcp";
+import {
+  connectMcpClient,
+  type DeployedMcp,
+  expectNoTokenRefused,
+  initializeRequest,
+  startDeployedMcp,
+} from "./http-deployed-mcp";
 
 /**
  * The deployed `mcp` function in static-token mode (the local runtime's), reached over real HTTP
@@ -54,13 +60,7 @@ describe("MCP over HTTP with a static token", () => {
   });
 
   it("refuses a request without a token: 401 with the resource metadata to discover", async () => {
-    const response = await fetch(mcp.endpoint, initializeRequest());
-    expect(response.status).toBe(401);
-    const origin = new URL(mcp.endpoint).origin;
-    expect(response.headers.get("www-authenticate")).toBe(
-      `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource"`,
-    );
-    await expect(connectMcpClient(mcp.endpoint, "")).rejects.toMatchObject({ code: 401 });
+    await expectNoTokenRefused(mcp.endpoint);
   });
 
   it("refuses another token as invalid_token, and the SDK client cannot connect with it", async () => {
