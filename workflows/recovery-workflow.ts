@@ -105,13 +105,11 @@ export function recoveryWorkflow(
       Prepare: {
         Type: "Task",
         Resource: fn.prepare,
+        // The whole execution input (a fixed set of fields): an optional one (asOf, …) has no path
+        // to name when it is absent.
         Parameters: {
           "executionId.$": "$.executionId",
-          "planId.$": "$.planId",
-          "planVersion.$": "$.planVersion",
-          "mode.$": "$.mode",
-          "requestedBy.$": "$.requestedBy",
-          "reason.$": "$.reason",
+          "execution.$": "$",
           "startedAt.$": "$$.Execution.StartTime",
         },
         ResultSelector: {

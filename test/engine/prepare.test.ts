@@ -365,15 +365,26 @@ describe("prepare", () => {
   it("runs as the workflow's Lambda step and names bad input fields", async () => {
     const { invoke, destroy } = deployStep(env, "prepare-test", handler, 300);
     try {
-      expect(await invoke(input("shop-1", "shop"))).toEqual({
+      // As the workflow passes it: the execution input whole, beside the execution's start time.
+      const stepInput = (prepared: PrepareInput) => {
+        const { startedAt, ...execution } = prepared;
+        return { executionId: prepared.executionId, execution, startedAt };
+      };
+      expect(await invoke(stepInput(input("shop-1", "shop")))).toEqual({
         error: undefined,
         body: { waveCount: 3, serverCount: 9, skippedCount: 0, approvalWaitSeconds: 365 * 86_400 },
       });
-      const invalid = await invoke({ ...input("shop-2", "shop"), planVersion: "1", startedAt: "yesterday" });
+      const invalid = await invoke({
+        ...stepInput(input("shop-2", "shop")),
+        execution: { ...stepInput(input("shop-2", "shop")).execution, planVersion: "1" },
+        startedAt: "yesterday",
+      });
       expect(invalid.error).toBe("Unhandled");
       expect(invalid.body).toMatchObject({
         errorType: "InvalidInputError",
-        errorMessage: expect.stringMatching(/planVersion: .*; startedAt: expected an ISO-8601 date-time/),
+        errorMessage: expect.stringMatching(
+          /execution\.planVersion: .*; startedAt: expected an ISO-8601 date-time/,
+        ),
       });
     } finally {
       destroy();

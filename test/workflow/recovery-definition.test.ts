@@ -55,6 +55,8 @@ const CATCH_ALL = { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "F
  * workflow context, never a list or a document that grows with the plan.
  */
 const ALLOWED_PARAMETERS: Record<string, RegExp> = {
+  // The execution input itself (Prepare's): a fixed set of fields (recoveryExecutionInputSchema).
+  "execution.$": /^\$$/,
   "executionId.$": /^\$\.executionId$/,
   "planId.$": /^\$\.planId$/,
   "planVersion.$": /^\$\.planVersion$/,

@@ -88,9 +88,8 @@ export function renderPlanOverview(plan: Plan): string {
 
 function describeReadiness(server: ServerLayout): string {
   const { readiness } = server;
-  return readiness.ready
-    ? `ready, lag ${formatDuration(readiness.lagSeconds)}`
-    : `NOT READY: ${readiness.code}`;
+  if (!readiness.ready) return `NOT READY: ${readiness.code}`;
+  return readiness.lagSeconds === undefined ? "ready" : `ready, lag ${formatDuration(readiness.lagSeconds)}`;
 }
 
 function serverRow(server: ServerLayout, groupId: string, batchOf: ReadonlyMap<string, string>): string[] {

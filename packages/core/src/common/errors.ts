@@ -110,11 +110,41 @@ export class ServerConflictError extends Error {
 /** Servers are not ready for recovery and the plan does not allow skipping them. */
 export class ServersNotReadyError extends Error {
   override readonly name = "ServersNotReadyError";
-  constructor(readonly notReady: readonly { sourceServerId: string; reason: string }[]) {
+  constructor(readonly notReady: readonly { sourceServerId: string; reason: string; state?: string }[]) {
     super(
       `${notReady.length} source server(s) not ready: ${notReady
-        .map((n) => `${n.sourceServerId}: ${n.reason}`)
+        .map((n) => `${n.sourceServerId}${n.state ? ` (${n.state})` : ""}: ${n.reason}`)
         .join("; ")} — fix replication, or set failure.notReady: skip in the plan to leave them out`,
+    );
+  }
+}
+
+/** One production recovery instance that a new RECOVERY of its server would replace. */
+export interface LiveRecoveryInstance {
+  sourceServerId: string;
+  recoveryInstanceId: string;
+  /** The execution whose launch created it; absent when no execution of this app launched it. */
+  executionId?: string;
+  ec2InstanceState?: string;
+}
+
+/**
+ * A RECOVERY would launch servers that still run the production recovery instance of an earlier
+ * recovery; DRS replaces a server's recovery instance on launch, so it is refused unless asked for.
+ */
+export class LiveRecoveryInstancesError extends Error {
+  override readonly name = "LiveRecoveryInstancesError";
+  constructor(readonly instances: readonly LiveRecoveryInstance[]) {
+    const listed = instances.map(
+      (i) =>
+        `${i.sourceServerId} (${i.recoveryInstanceId}${i.ec2InstanceState ? ` ${i.ec2InstanceState}` : ""}, ${
+          i.executionId ? `launched by execution ${i.executionId}` : "not launched by this app"
+        })`,
+    );
+    super(
+      `${instances.length} source server(s) still run the recovery instance of an earlier recovery, which this RECOVERY would replace: ${listed.join(
+        "; ",
+      )} — set replaceExisting (CLI --replace-existing) to replace them`,
     );
   }
 }

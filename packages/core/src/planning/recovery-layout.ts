@@ -53,7 +53,9 @@ function plural(count: number, word: string): string {
  *
  * A server selected by several groups launches once, with the first group to launch that selects
  * it. Not-ready servers stay in their batches when `failure.notReady` is abort (the recovery will
- * not start until they are ready) and are left out of them when it is skip.
+ * not start until they are ready) and are left out of them when it is skip. Readiness is the drill
+ * gate (`assessReadiness` against the plan's RPO) unless `readinessOf` says otherwise (a recovery's
+ * mode-aware `assessRecoverability`).
  * @throws DependencyCycleError when groups depend on each other in a loop
  * @throws InvalidQuotaError when a quota is not a positive integer
  */
@@ -61,6 +63,7 @@ export function layoutRecovery(
   plan: Plan,
   servers: readonly SourceServer[],
   quotas: LaunchQuotas = DEFAULT_LAUNCH_QUOTAS,
+  readinessOf: (server: SourceServer) => Readiness = (server) => assessReadiness(server, plan.rpo),
 ): RecoveryLayout {
   const resolution = resolveGroups(plan, servers);
   const fleet = new Map<string, SourceServer>();
@@ -108,7 +111,7 @@ export function layoutRecovery(
         const settings = effectiveLaunchSettings(plan, group, sourceServerId);
         const changes = planLaunchChanges(sourceServerId, settings);
         changeWarnings.push(...changes.warnings);
-        const readiness = assessReadiness(server, plan.rpo);
+        const readiness = readinessOf(server);
         if (!readiness.ready) notReady.push(readiness);
         if (readiness.ready || !skipNotReady) launching.push(sourceServerId);
         const hostname = server.sourceProperties?.identificationHints?.hostname;

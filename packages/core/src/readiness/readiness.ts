@@ -1,5 +1,6 @@
 import { formatDuration, parseDuration } from "../common/duration";
 import type { SourceServer } from "../fleet/fleet-schema";
+import type { PitSnapshot } from "./pit-snapshot";
 
 export type NotReadyCode =
   | "NOT_CONTINUOUS"
@@ -7,16 +8,42 @@ export type NotReadyCode =
   | "STALLED"
   | "DISCONNECTED"
   | "NO_REPLICATION_INFO"
-  | "REPLICATION_ERROR";
+  | "REPLICATION_ERROR"
+  | "NO_SNAPSHOT"
+  | "NO_SNAPSHOT_AS_OF";
 
 /** Whole seconds the way people write them; fractions as they are, so 300.4s never reads as 5m. */
-function describeSeconds(seconds: number): string {
+export function describeSeconds(seconds: number): string {
   return Number.isInteger(seconds) ? formatDuration(seconds) : `${seconds}s`;
 }
 
+/** A server's data replication as DRS reported it when its readiness was assessed. */
+export interface ReplicationSeen {
+  state: string;
+  lagSeconds?: number;
+  /** DRS's replication error (`error: rawError`), when it reports one. */
+  error?: string;
+}
+
 export type Readiness =
-  | { sourceServerId: string; ready: true; lagSeconds: number }
-  | { sourceServerId: string; ready: false; code: NotReadyCode; reason: string };
+  | {
+      sourceServerId: string;
+      ready: true;
+      /** The replication lag the RPO was checked against (drills); unknown or not checked otherwise. */
+      lagSeconds?: number;
+      replication?: ReplicationSeen;
+      /** The PIT snapshot the server launches from (chosen as of a time); absent: DRS's latest data. */
+      snapshot?: PitSnapshot;
+      /** What someone should know although the server is recoverable (e.g. its replication is down). */
+      note?: string;
+    }
+  | {
+      sourceServerId: string;
+      ready: false;
+      code: NotReadyCode;
+      reason: string;
+      replication?: ReplicationSeen;
+    };
 
 /**
  * Whether a server may be recovered now: replication must be CONTINUOUS, without error, with a

@@ -12,6 +12,10 @@ export const recoveryExecutionInputSchema = z.object({
   mode: recoveryModeSchema,
   requestedBy: z.string().min(1),
   reason: z.string().min(1),
+  /** Recover each server as it was at this time: from its newest PIT snapshot at or before it. */
+  asOf: z.iso.datetime({ offset: true }).optional(),
+  /** A RECOVERY may replace the live recovery instances of an earlier recovery. */
+  replaceExisting: z.boolean().optional(),
 });
 
 export type RecoveryExecutionInput = z.output<typeof recoveryExecutionInputSchema>;

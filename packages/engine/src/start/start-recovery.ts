@@ -5,7 +5,7 @@ import type { EngineContext } from "../lambda/engine-context";
 import { acquireActiveRun, releaseActiveRun } from "./active-run";
 import { type RecoveryExecutionInput, recoveryExecutionInputSchema } from "./execution-input";
 import { executionArnOf, executionName } from "./execution-name";
-import { parseStartRecoveryRequest } from "./start-request";
+import { checkStartRequest, parseStartRecoveryRequest } from "./start-request";
 
 export interface StartRecoveryResult {
   /** The execution name, which is also the execution's ID in the execution store. */
@@ -24,7 +24,7 @@ export interface StartRecoveryResult {
  * request is invalid, a real recovery is not confirmed, or the plan does not exist. A repeat with
  * the same idempotency key returns the execution the first request started.
  * `now` is the starter's clock, used only to tell a start that died before StartExecution.
- * @throws InvalidInputError naming every bad field
+ * @throws InvalidInputError naming every bad field (an `asOf` after `now` too)
  * @throws RecoveryNotConfirmedError for RECOVERY without `confirm` equal to the plan ID
  * @throws PlanNotFoundError when the plan is not in the plan store
  * @throws RecoveryInProgressError when another execution of the plan is running
@@ -35,6 +35,7 @@ export async function startRecovery(
   now: Date = new Date(),
 ): Promise<StartRecoveryResult> {
   const input = parseStartRecoveryRequest(request);
+  checkStartRequest(input, now);
   const { planId, mode } = input;
   if (mode === "RECOVERY" && input.confirm !== planId) throw new RecoveryNotConfirmedError(planId);
   const { version: planVersion } = await engine.plans.get(planId);
@@ -66,6 +67,8 @@ export async function startRecovery(
     mode,
     requestedBy: input.requestedBy,
     reason: input.reason,
+    ...(input.asOf !== undefined && { asOf: input.asOf }),
+    ...(input.replaceExisting !== undefined && { replaceExisting: input.replaceExisting }),
   };
   try {
     await engine.aws.sfn.send(

@@ -42,6 +42,8 @@ const LAUNCH_FIELDS = [
   "healthyAt",
   "unhealthyAt",
   "failureReason",
+  "pointInTime",
+  "dataLossSeconds",
 ] as const;
 
 /**

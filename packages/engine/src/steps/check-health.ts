@@ -18,7 +18,7 @@ import { publishWaveStatus } from "../events/wave-status-event";
 import type { EngineContext } from "../lambda/engine-context";
 import { keys, type ServerItem } from "../stores/execution-items";
 import { aws, awsErrorName } from "./launch/aws-failures";
-import { launchedInstances } from "./launch/launch-outcome";
+import { launchedInstances, pointInTimeOf } from "./launch/launch-outcome";
 import { chunks, mapLimit } from "./launch/map-limit";
 import { waveStepInput } from "./launch/wave-step-input";
 
@@ -152,17 +152,22 @@ async function withInstanceIds(
     engine,
     missing.map((s) => ({ sourceServerId: s.sourceServerId, jobId: s.jobId as string })),
   );
-  await mapLimit([...found], WRITE_CONCURRENCY, ([sourceServerId, instance]) => {
+  if (found.size === 0) return servers;
+  const meta = await engine.executions.getMeta(executionId);
+  if (!meta) throw new ExecutionNotFoundError(executionId, "META");
+  const fields = new Map(
+    [...found].map(([sourceServerId, instance]) => {
+      const server = missing.find((s) => s.sourceServerId === sourceServerId) as ServerItem;
+      return [sourceServerId, { ...instance, ...pointInTimeOf(meta.startedAt, instance, server) }] as const;
+    }),
+  );
+  await mapLimit([...fields], WRITE_CONCURRENCY, ([sourceServerId, set]) => {
     const server = missing.find((s) => s.sourceServerId === sourceServerId) as ServerItem;
-    return engine.executions.update(
-      keys.server(executionId, server.wave, sourceServerId),
-      { ...instance },
-      fromLaunched,
-    );
+    return engine.executions.update(keys.server(executionId, server.wave, sourceServerId), set, fromLaunched);
   });
   return servers.map((s) => {
-    const instance = found.get(s.sourceServerId);
-    return instance && !s.ec2InstanceId ? { ...s, ...instance } : s;
+    const set = fields.get(s.sourceServerId);
+    return set && !s.ec2InstanceId ? { ...s, ...set } : s;
   });
 }
 

@@ -12,6 +12,7 @@ import { type BatchItem, type ExecutionMeta, keys, type ServerItem } from "../st
 import { aws, awsErrorName } from "./launch/aws-failures";
 import { activeJobs, isJobOfBatch, jobsSince, launchTags } from "./launch/launch-jobs";
 import { mapLimit } from "./launch/map-limit";
+import { serversRefusedForSnapshot } from "./launch/snapshot-refusal";
 import { type WaveStepInput, waveStepInput } from "./launch/wave-step-input";
 
 export const launchBatchesInput = waveStepInput;
@@ -131,37 +132,102 @@ class BatchLauncher {
       { condition: "#status = :pending", names: { "#status": "status" }, values: { ":pending": "PENDING" } },
     );
     if (!claimed) return "TAKEN";
+    // Servers an earlier try of this step found refused for their snapshot are FAILED already.
+    let launching = batch.sourceServerIds.filter((id) => this.servers.get(id)?.status !== "FAILED");
     let job: Job | undefined;
-    try {
-      const reply = await aws("DRS StartRecovery", () =>
-        this.engine.aws.drs.send(
-          new StartRecoveryCommand({
-            sourceServers: batch.sourceServerIds.map((sourceServerID) => ({ sourceServerID })),
-            isDrill: this.meta.mode === "DRILL",
-            tags: launchTags(batch),
-          }),
-        ),
-      );
-      job = reply.job;
-    } catch (error) {
-      const name = awsErrorName(error);
-      if (name !== undefined && TRY_LATER.has(name)) {
-        logger.warn("DRS refused the batch for now; it waits for the next round", {
-          batchId: batch.batchId,
-          error: name,
-          detail: (error as Error).message,
-        });
-        await this.release(batch);
-        return name === "ServiceQuotaExceededException" ? "NO_CAPACITY" : "CONFLICT";
+    for (;;) {
+      if (launching.length === 0) {
+        await this.recordNothingLeft(batch, now);
+        return "STARTED";
       }
-      // A transient failure may hide a job DRS did create: the batch stays STARTING so the retried
-      // step looks for it by its tags. Any other refusal means no job: the batch is free again.
-      if (!(error instanceof TransientAwsError)) await this.release(batch);
-      throw error;
+      try {
+        const reply = await aws("DRS StartRecovery", () =>
+          this.engine.aws.drs.send(
+            new StartRecoveryCommand({
+              sourceServers: launching.map((sourceServerID) => {
+                const recoverySnapshotID = this.servers.get(sourceServerID)?.recoverySnapshotId;
+                return { sourceServerID, ...(recoverySnapshotID !== undefined && { recoverySnapshotID }) };
+              }),
+              isDrill: this.meta.mode === "DRILL",
+              tags: launchTags(batch),
+            }),
+          ),
+        );
+        job = reply.job;
+        break;
+      } catch (error) {
+        const refused = serversRefusedForSnapshot(
+          error,
+          launching.map((id) => ({ sourceServerId: id, ...this.servers.get(id) })),
+        );
+        if (refused.length === 0) return this.refused(batch, error);
+        await this.failRefused(batch, refused, error as Error, now);
+        launching = launching.filter((id) => !refused.includes(id));
+      }
     }
     if (!job?.jobID) throw new Error(`DRS StartRecovery for batch ${batch.batchId} returned no job ID`);
     await this.recordStarted(batch, job, now);
     return "STARTED";
+  }
+
+  /** A refusal of the whole batch: DRS's "try later" puts it back for the next round; anything else fails the step. */
+  private async refused(batch: BatchItem, error: unknown): Promise<StartOutcome> {
+    const name = awsErrorName(error);
+    if (name !== undefined && TRY_LATER.has(name)) {
+      logger.warn("DRS refused the batch for now; it waits for the next round", {
+        batchId: batch.batchId,
+        error: name,
+        detail: (error as Error).message,
+      });
+      await this.release(batch);
+      return name === "ServiceQuotaExceededException" ? "NO_CAPACITY" : "CONFLICT";
+    }
+    // A transient failure may hide a job DRS did create: the batch stays STARTING so the retried
+    // step looks for it by its tags. Any other refusal means no job: the batch is free again.
+    if (!(error instanceof TransientAwsError)) await this.release(batch);
+    throw error;
+  }
+
+  /**
+   * Servers whose chosen snapshot DRS refused: FAILED with DRS's words (from PENDING only), so the
+   * failure policy decides on them like on any failed launch while the rest of the batch launches.
+   */
+  private async failRefused(batch: BatchItem, refused: readonly string[], error: Error, now: string) {
+    logger.warn("DRS refused servers' recovery snapshots; the rest of the batch launches without them", {
+      batchId: batch.batchId,
+      refused,
+      error: error.name,
+      detail: error.message,
+    });
+    await mapLimit(refused, WRITE_CONCURRENCY, (sourceServerId) => {
+      const snapshot = this.servers.get(sourceServerId)?.recoverySnapshotId;
+      return this.engine.executions.update(
+        keys.server(batch.executionId, batch.wave, sourceServerId),
+        {
+          status: "FAILED",
+          failedAt: now,
+          failureReason: `DRS refused to launch it from snapshot ${snapshot}: ${error.name}: ${error.message}`,
+        },
+        {
+          condition: "#status = :pending",
+          names: { "#status": "status" },
+          values: { ":pending": "PENDING" },
+        },
+      );
+    });
+  }
+
+  /** Every server of the batch was refused: no job to wait for, the batch is done. */
+  private async recordNothingLeft(batch: BatchItem, now: string): Promise<void> {
+    await this.engine.executions.update(
+      keys.batch(batch.executionId, batch.wave, batch.batchId),
+      { status: "STARTED", startedAt: now },
+      {
+        condition: "#status = :starting",
+        names: { "#status": "status" },
+        values: { ":starting": "STARTING" },
+      },
+    );
   }
 
   /** STARTING → PENDING, for a batch whose StartRecovery certainly created no job. */
@@ -241,6 +307,8 @@ class BatchLauncher {
           "ec2InstanceId",
           "privateIp",
           "instanceType",
+          "pointInTime",
+          "dataLossSeconds",
         ],
       },
     );

@@ -1,11 +1,16 @@
 import { type DrsClient, paginateDescribeSourceServers } from "@aws-sdk/client-drs";
 import {
   approvalWaitSeconds,
+  assessRecoverability,
   GroupResolutionError,
   type GroupSelectionProblem,
   layoutRecovery,
+  needsSnapshots,
+  type PitSnapshot,
   type Plan,
+  type RecoverabilityContext,
   type RecoveryLayout,
+  resolveGroups,
   ServerConflictError,
   ServersNotReadyError,
   type SourceServer,
@@ -23,6 +28,8 @@ import {
   type WaveItem,
 } from "../stores/execution-items";
 import { aws } from "./launch/aws-failures";
+import { refuseLiveRecoveryInstances } from "./prepare/live-recovery-guard";
+import { recoverySnapshotsOf } from "./prepare/pit-snapshots";
 
 /** The execution input plus the execution's start time, the clock of everything Prepare records. */
 export const prepareInputSchema = recoveryExecutionInputSchema.extend({
@@ -33,6 +40,18 @@ export const prepareInputSchema = recoveryExecutionInputSchema.extend({
 });
 
 export type PrepareInput = z.output<typeof prepareInputSchema>;
+
+/**
+ * How the workflow calls Prepare: the execution input as it started beside the start time (and the
+ * execution ID, as every step gets it).
+ */
+export const prepareStepInputSchema = z
+  .object({
+    executionId: z.string().min(1),
+    execution: recoveryExecutionInputSchema,
+    startedAt: prepareInputSchema.shape.startedAt,
+  })
+  .transform(({ execution, startedAt }): PrepareInput => ({ ...execution, startedAt }));
 
 export interface PrepareOutput {
   waveCount: number;
@@ -47,12 +66,15 @@ export const MAX_LISTED_SKIPPED = 200;
 
 /**
  * Lays the execution out in the executions table: the pinned plan against the DRS source servers
- * as they are now, checked (every selector resolves, every server ready or skippable), then META,
+ * as they are now, checked (every selector resolves, every server ready or skippable by the mode's
+ * rules — `assessRecoverability`, with the PIT snapshots a RECOVERY or an `asOf` needs), then META,
  * the server locks, and one item per wave, batch and server. Nothing is written when a check
  * fails. A retried Prepare returns the counts of the one that completed, writing nothing.
  * @throws PlanNotFoundError when the pinned plan version is gone
  * @throws GroupResolutionError when listed IDs are not DRS source servers or a group selects none
  * @throws ServersNotReadyError when servers are not ready and the plan does not skip them
+ * @throws LiveRecoveryInstancesError when a RECOVERY (without replaceExisting) would replace the
+ *   running recovery instances of an earlier recovery
  * @throws ServerConflictError when another running execution holds some of the servers
  */
 export async function prepare(input: PrepareInput, engine: EngineContext): Promise<PrepareOutput> {
@@ -70,7 +92,17 @@ export async function prepare(input: PrepareInput, engine: EngineContext): Promi
 
   const { plan } = await engine.plans.get(input.planId, input.planVersion);
   const servers = await aws("DescribeSourceServers", () => describeAllSourceServers(engine.aws.drs));
-  const layout = layoutRecovery(plan, servers, engine.config.quotas);
+  const context: RecoverabilityContext = {
+    mode: input.mode,
+    rpoSeconds: plan.rpo,
+    ...(input.asOf !== undefined && { asOf: input.asOf }),
+  };
+  const snapshots = needsSnapshots(context)
+    ? await recoverySnapshotsOf(engine.aws.drs, selectedServerIds(plan, servers), input.asOf)
+    : new Map<string, PitSnapshot[]>();
+  const layout = layoutRecovery(plan, servers, engine.config.quotas, (server) =>
+    assessRecoverability(server, snapshots.get(server.sourceServerID) ?? [], context),
+  );
   const problems = selectionProblems(plan, layout);
   if (problems.length > 0) throw new GroupResolutionError(plan.id, problems);
 
@@ -79,16 +111,23 @@ export async function prepare(input: PrepareInput, engine: EngineContext): Promi
       wave.groups.flatMap((group) => group.servers.map((s) => [s.sourceServerId, s.hostname] as const)),
     ),
   );
-  const notReady = layout.notReady.map(({ sourceServerId, reason }) => {
+  const notReady = layout.notReady.map(({ sourceServerId, reason, replication }) => {
     const hostname = hostnames.get(sourceServerId);
     // The readiness reason starts with the ID, which the report already shows next to it.
     const text = reason.startsWith(`${sourceServerId} `) ? reason.slice(sourceServerId.length + 1) : reason;
-    return { sourceServerId, reason: hostname ? `${text} (host ${hostname})` : text };
+    return {
+      sourceServerId,
+      reason: hostname ? `${text} (host ${hostname})` : text,
+      ...(replication && { state: replication.state }),
+    };
   });
   if (notReady.length > 0 && plan.failure.notReady === "abort") throw new ServersNotReadyError(notReady);
 
   const items = executionItems(input, layout);
   const serverIds = items.servers.map((server) => server.sourceServerId);
+  if (input.mode === "RECOVERY" && input.replaceExisting !== true) {
+    await refuseLiveRecoveryInstances(engine, serverIds);
+  }
   const meta: ExecutionMeta = {
     executionId: input.executionId,
     planId: plan.id,
@@ -99,6 +138,8 @@ export async function prepare(input: PrepareInput, engine: EngineContext): Promi
     requestedBy: input.requestedBy,
     reason: input.reason,
     startedAt: input.startedAt,
+    ...(input.asOf !== undefined && { asOf: input.asOf }),
+    ...(input.replaceExisting !== undefined && { replaceExisting: input.replaceExisting }),
     waveCount: items.waves.length,
     serverCount: serverIds.length,
     rtoSeconds: plan.rto,
@@ -151,6 +192,11 @@ export async function describeAllSourceServers(drs: DrsClient): Promise<SourceSe
   return servers;
 }
 
+/** The source servers the plan's groups select (each once), the ones whose snapshots matter. */
+function selectedServerIds(plan: Plan, servers: readonly SourceServer[]): string[] {
+  return [...new Set(resolveGroups(plan, servers).groups.flatMap((group) => group.sourceServerIds))];
+}
+
 /** Where the plan's selectors miss: listed IDs that are not source servers, groups that select none. */
 export function selectionProblems(plan: Plan, layout: RecoveryLayout): GroupSelectionProblem[] {
   const problems: GroupSelectionProblem[] = layout.resolution.unmatchedIds.map(
@@ -182,6 +228,9 @@ function executionItems(input: PrepareInput, layout: RecoveryLayout) {
     for (const group of wave.groups) {
       for (const server of group.servers) {
         if (!launching.has(server.sourceServerId)) continue;
+        const { readiness } = server;
+        const replication = readiness.replication;
+        const snapshot = readiness.ready ? readiness.snapshot : undefined;
         servers.push({
           executionId,
           sourceServerId: server.sourceServerId,
@@ -191,6 +240,13 @@ function executionItems(input: PrepareInput, layout: RecoveryLayout) {
           ...(server.hostname !== undefined && { hostname: server.hostname }),
           status: "PENDING",
           attempts: 0,
+          ...(snapshot && { recoverySnapshotId: snapshot.snapshotId, snapshotAt: snapshot.takenAt }),
+          ...(replication && {
+            replication: {
+              state: replication.state,
+              ...(replication.lagSeconds !== undefined && { lagSeconds: replication.lagSeconds }),
+            },
+          }),
         });
       }
     }

@@ -8,6 +8,7 @@ import {
   type LaunchOutcome,
   launchedInstances,
   launchFailures,
+  pointInTimeOf,
   recordLaunchOutcome,
 } from "./launch/launch-outcome";
 import { mapLimit } from "./launch/map-limit";
@@ -55,10 +56,12 @@ export async function reconcileLaunches(
       remove: ["taskToken"],
     },
   );
-  const [batches, servers] = await Promise.all([
+  const [batches, servers, meta] = await Promise.all([
     executions.batches(executionId, wave),
     executions.servers(executionId, wave),
+    executions.getMeta(executionId),
   ]);
+  if (!meta) throw new ExecutionNotFoundError(executionId, "META");
   const jobIds = batches
     .filter((batch) => batch.attempt === waveItem.attempt && batch.jobId !== undefined)
     .map((batch) => batch.jobId as string);
@@ -70,7 +73,9 @@ export async function reconcileLaunches(
   );
 
   const outcomes: LaunchOutcome[] = [];
-  for (const job of jobs) outcomes.push(...(await jobOutcomes(engine, job, launching, now)));
+  for (const job of jobs) {
+    outcomes.push(...(await jobOutcomes(engine, job, launching, now, meta.startedAt)));
+  }
   const results = await mapLimit(outcomes, WRITE_CONCURRENCY, (outcome) =>
     recordLaunchOutcome(engine, executionId, wave, outcome),
   );
@@ -91,6 +96,7 @@ async function jobOutcomes(
   job: Job,
   launching: ReadonlyMap<string, ServerItem>,
   now: string,
+  startedAt: string,
 ): Promise<LaunchOutcome[]> {
   const jobId = job.jobID as string;
   const mine = [...launching.values()].filter((server) => server.jobId === jobId);
@@ -118,12 +124,14 @@ async function jobOutcomes(
     );
     for (const server of launched) {
       const instance = instances.get(server.sourceServerId);
+      const pointInTime = pointInTimeOf(startedAt, instance, server);
       outcomes.push({
         status: "LAUNCHED",
         sourceServerId: server.sourceServerId,
         jobId,
         at,
         ...(instance && { instance }),
+        ...(pointInTime && { pointInTime }),
       });
     }
   }

@@ -1,4 +1,8 @@
-import { type DrsLaunchResult, drsLaunchResultEventSchema } from "@drs-orchestrator/core";
+import {
+  type DrsLaunchResult,
+  drsLaunchResultEventSchema,
+  ExecutionNotFoundError,
+} from "@drs-orchestrator/core";
 import type { EngineContext } from "../lambda/engine-context";
 import { logger } from "../lambda/powertools";
 import { keys, type ServerItem } from "../stores/execution-items";
@@ -6,6 +10,7 @@ import {
   type LaunchOutcome,
   launchedInstances,
   launchFailures,
+  pointInTimeOf,
   recordLaunchOutcome,
 } from "./launch/launch-outcome";
 import { releaseWaveIfReady } from "./launch/wave-release";
@@ -39,7 +44,7 @@ export async function recordLaunchResult(
   const server = await engine.executions.get<ServerItem>(keys.server(executionId, wave, sourceServerId));
   let recorded = false;
   if (server?.status === "LAUNCHING" && server.jobId === jobId) {
-    recorded = await recordLaunchOutcome(engine, executionId, wave, await outcomeOf(engine, event));
+    recorded = await recordLaunchOutcome(engine, executionId, wave, await outcomeOf(engine, event, server));
   } else {
     logger.info("launch result already recorded or not for the server's current launch", {
       status: server?.status,
@@ -58,11 +63,28 @@ export async function recordLaunchResult(
   return { recorded, released: release.released };
 }
 
-async function outcomeOf(engine: EngineContext, event: DrsLaunchResult): Promise<LaunchOutcome> {
+async function outcomeOf(
+  engine: EngineContext,
+  event: DrsLaunchResult,
+  server: ServerItem,
+): Promise<LaunchOutcome> {
   const { jobId, sourceServerId, time } = event;
   if (event.succeeded) {
-    const instance = (await launchedInstances(engine, [{ sourceServerId, jobId }])).get(sourceServerId);
-    return { status: "LAUNCHED", sourceServerId, jobId, at: time, ...(instance && { instance }) };
+    const [instances, meta] = await Promise.all([
+      launchedInstances(engine, [{ sourceServerId, jobId }]),
+      engine.executions.getMeta(server.executionId),
+    ]);
+    const instance = instances.get(sourceServerId);
+    if (!meta) throw new ExecutionNotFoundError(server.executionId, "META");
+    const pointInTime = pointInTimeOf(meta.startedAt, instance, server);
+    return {
+      status: "LAUNCHED",
+      sourceServerId,
+      jobId,
+      at: time,
+      ...(instance && { instance }),
+      ...(pointInTime && { pointInTime }),
+    };
   }
   const failure = (await launchFailures(engine, jobId)).get(sourceServerId);
   return {

@@ -32,8 +32,12 @@ export interface ExecutionMeta {
   rpoSeconds: number;
   maxFailedPercent: number;
   retries: number;
+  /** Recover each server as it was at this time (ISO-8601): from its newest PIT snapshot at or before it. */
+  asOf?: string;
+  /** A RECOVERY may replace the live recovery instances of an earlier recovery. */
+  replaceExisting?: boolean;
   /** Servers left out because they were not ready and the plan allows skipping them. */
-  skipped: { sourceServerId: string; reason: string }[];
+  skipped: { sourceServerId: string; reason: string; state?: string }[];
   /** How many servers were skipped; `skipped` lists at most the first 200, so META stays small. */
   skippedCount?: number;
   /** Prepare wrote every wave, batch and server item and took the server locks. */
@@ -127,6 +131,16 @@ export interface ServerItem {
   unhealthyAt?: string;
   /** Earlier launches the failure policy relaunched, oldest first. */
   attemptHistory?: LaunchAttemptRecord[];
+  /** The PIT snapshot chosen at Prepare (as of a time); every launch of the server passes it to StartRecovery. */
+  recoverySnapshotId?: string;
+  /** When that snapshot was taken. */
+  snapshotAt?: string;
+  /** The point in time the launched server came back to (its recovery instance's PIT snapshot). */
+  pointInTime?: string;
+  /** Execution start − pointInTime, in seconds (≥ 0): the data this server lost. */
+  dataLossSeconds?: number;
+  /** The server's data replication as DRS reported it at start. */
+  replication?: { state: string; lagSeconds?: number };
 }
 
 /** Maps a DRS job back to its execution, for launch-result events that carry only the job ID. */

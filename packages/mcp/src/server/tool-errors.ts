@@ -24,6 +24,7 @@ const PRODUCT_ERRORS = new Set([
   "RecoveryInProgressError",
   "ServerConflictError",
   "ServersNotReadyError",
+  "LiveRecoveryInstancesError",
   "GroupResolutionError",
   "DependencyCycleError",
   "ExecutionNotFoundError",

@@ -1,5 +1,6 @@
 import { DescribeJobLogItemsCommand, DescribeRecoveryInstancesCommand } from "@aws-sdk/client-drs";
 import { DescribeInstancesCommand } from "@aws-sdk/client-ec2";
+import { dataLossSeconds } from "@drs-orchestrator/core";
 import type { EngineContext } from "../../lambda/engine-context";
 import { keys, type ServerItem } from "../../stores/execution-items";
 import { aws } from "./aws-failures";
@@ -11,10 +12,25 @@ export interface LaunchedInstance {
   ec2InstanceId: string;
   privateIp?: string;
   instanceType?: string;
+  /** The time of the PIT snapshot the instance was launched from (DRS's pointInTimeSnapshotDateTime). */
+  pointInTime?: string;
+}
+
+/** Where a launched server came back to, and the data it lost since the execution started. */
+export interface PointInTime {
+  pointInTime: string;
+  dataLossSeconds?: number;
 }
 
 export type LaunchOutcome =
-  | { status: "LAUNCHED"; sourceServerId: string; jobId: string; at: string; instance?: LaunchedInstance }
+  | {
+      status: "LAUNCHED";
+      sourceServerId: string;
+      jobId: string;
+      at: string;
+      instance?: LaunchedInstance;
+      pointInTime?: PointInTime;
+    }
   | { status: "FAILED"; sourceServerId: string; jobId: string; at: string; failureReason: string };
 
 /**
@@ -31,13 +47,29 @@ export async function recordLaunchOutcome(
 ): Promise<boolean> {
   const set: Partial<ServerItem> =
     outcome.status === "LAUNCHED"
-      ? { status: "LAUNCHED", launchedAt: outcome.at, ...outcome.instance }
+      ? { status: "LAUNCHED", launchedAt: outcome.at, ...outcome.instance, ...outcome.pointInTime }
       : { status: "FAILED", failedAt: outcome.at, failureReason: outcome.failureReason };
   return engine.executions.update(keys.server(executionId, wave, outcome.sourceServerId), set, {
     condition: "#status = :launching AND #jobId = :jobId",
     names: { "#status": "status", "#jobId": "jobId" },
     values: { ":launching": "LAUNCHING", ":jobId": outcome.jobId },
   });
+}
+
+/**
+ * The point in time a launched server came back to: its recovery instance's PIT snapshot time, or,
+ * while DRS does not report it, the snapshot chosen for it at Prepare; its data-loss window runs
+ * from there to the execution's start. Undefined when neither time is known.
+ */
+export function pointInTimeOf(
+  startedAt: string,
+  instance: LaunchedInstance | undefined,
+  server: Pick<ServerItem, "snapshotAt">,
+): PointInTime | undefined {
+  const pointInTime = instance?.pointInTime ?? server.snapshotAt;
+  if (pointInTime === undefined) return undefined;
+  const loss = dataLossSeconds(startedAt, pointInTime);
+  return { pointInTime, ...(loss !== undefined && { dataLossSeconds: loss }) };
 }
 
 /** DescribeRecoveryInstances takes at most this many source server IDs in one filter. */
@@ -70,6 +102,9 @@ export async function launchedInstances(
         found.set(sourceServerId, {
           recoveryInstanceId: instance.recoveryInstanceID,
           ec2InstanceId: instance.ec2InstanceID ?? instance.recoveryInstanceID,
+          ...(instance.pointInTimeSnapshotDateTime !== undefined && {
+            pointInTime: instance.pointInTimeSnapshotDateTime,
+          }),
         });
       }
       nextToken = page.nextToken;
