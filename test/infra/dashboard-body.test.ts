@@ -107,6 +107,7 @@ describe("dashboard body", () => {
       undefined,
       "Recoveries",
       "RTO achieved (s) vs target",
+      "RPO achieved (s) vs target",
       "Wave durations (s)",
       "Servers launched / failed",
       "Lambda invocations",
@@ -126,6 +127,18 @@ describe("dashboard body", () => {
     expect(rto?.properties.annotations).toEqual({ horizontal: [{ label: "shop RTO", value: 2700 }] });
     expect(JSON.stringify(rto?.properties.metrics)).toContain(
       "SEARCH('{DrsOrchestrator,Mode,PlanId,service} MetricName=\\\"RecoveryDuration\\\"'",
+    );
+  });
+
+  it("charts the RPO achieved (finalize's RpoAchievedSeconds) against each plan's RPO", () => {
+    const rpo = dashboardBody(input).widgets.find(
+      (widget) => widget.properties.title === "RPO achieved (s) vs target",
+    );
+    expect(rpo?.properties.annotations).toEqual({
+      horizontal: [{ label: "shop RPO", value: 300 }],
+    });
+    expect(JSON.stringify(rpo?.properties.metrics)).toContain(
+      "SEARCH('{DrsOrchestrator,Mode,PlanId,service} MetricName=\\\"RpoAchievedSeconds\\\"'",
     );
   });
 });

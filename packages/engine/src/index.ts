@@ -47,6 +47,7 @@ export * from "./steps/launch/launch-jobs";
 export * from "./steps/launch/wave-release";
 export * from "./steps/launch-batches";
 export * from "./steps/prepare";
+export * from "./steps/prepare/source-server-selection";
 export * from "./steps/reconcile-launches";
 export * from "./steps/record-launch-result";
 export * from "./stores/execution-items";

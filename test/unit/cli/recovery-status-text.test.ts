@@ -51,6 +51,8 @@ function view(overrides: Partial<RecoveryStatusView> = {}): RecoveryStatusView {
     startedAt: "2026-11-21T10:00:00.000Z",
     elapsedSeconds: 750,
     rto: { targetSeconds: 2700, elapsedSeconds: 750, remainingSeconds: 1950, breached: false },
+    skipped: [],
+    skippedCount: 0,
     counts: { servers: 9, pending: 4, launching: 1, launched: 1, healthy: 3, failed: 0 },
     waves: [
       wave({ wave: 1, groupIds: ["db"], status: "COMPLETED", pending: 0, healthy: 3 }),
@@ -223,6 +225,9 @@ describe("renderRecoveryStatus", () => {
           privateIp: "10.0.0.5",
           launchedAt: "2026-11-21T10:08:00.000Z",
           healthyAt: "2026-11-21T10:12:30.000Z",
+          replication: { state: "DISCONNECTED", lagSeconds: 10800 },
+          pointInTime: "2026-11-21T07:00:00.000Z",
+          dataLossSeconds: 10800,
         },
       ],
     });
@@ -235,9 +240,9 @@ describe("renderRecoveryStatus", () => {
     ]);
     expect(lines).toContain("Error: RecoveryAborted — critical group db failed");
     expect(lines.slice(-3)).toEqual([
-      "SOURCE SERVER  HOST   WAVE  GROUP  STATUS   ATTEMPTS  INSTANCE  PRIVATE IP  LAUNCHED  HEALTHY  FAILURE",
-      "s-1            db-01     1  db     HEALTHY         1  i-0abc    10.0.0.5         +8m  +12m30s",
-      "s-2            db-02     1  db     FAILED          2  -         -                  -        -  LAUNCH_FAILED",
+      "SOURCE SERVER  HOST   WAVE  GROUP  STATUS   ATTEMPTS  INSTANCE  PRIVATE IP  LAUNCHED  HEALTHY  REPLICATION      DATA LOSS  FAILURE",
+      "s-1            db-01     1  db     HEALTHY         1  i-0abc    10.0.0.5         +8m  +12m30s  DISCONNECTED 3h         3h",
+      "s-2            db-02     1  db     FAILED          2  -         -                  -        -  -                        -  LAUNCH_FAILED",
     ]);
   });
 

@@ -72,10 +72,30 @@ describe("renderRecoverySummary", () => {
       "1     db          COMPLETED        1        1       0       1   8m30s   2m30s     11m",
       "2     app, cache  COMPLETED        1        1       0       2  18m20s   2m30s  20m50s",
       "",
-      "HOST         SOURCE SERVER        WAVE  INSTANCE             TYPE        PRIVATE IP  STATUS   ATTEMPTS",
-      "shop-db-01   s-00000000000000001     1  i-00000000000000001  r6i.xlarge  10.10.16.4  HEALTHY         1",
-      "shop-app-01  s-00000000000000002     2  i-00000000000000002  m6i.large   10.10.0.4   HEALTHY         2",
+      "HOST         SOURCE SERVER        WAVE  INSTANCE             TYPE        PRIVATE IP  STATUS   ATTEMPTS  POINT IN TIME  DATA LOSS",
+      "shop-db-01   s-00000000000000001     1  i-00000000000000001  r6i.xlarge  10.10.16.4  HEALTHY         1  -                      -",
+      "shop-app-01  s-00000000000000002     2  i-00000000000000002  m6i.large   10.10.0.4   HEALTHY         2  -                      -",
     ]);
+  });
+
+  it("prints the RPO achieved against the plan's and each server's point in time and data loss", () => {
+    const summary = summarizeRecovery({
+      execution: { ...execution, mode: "RECOVERY", rpoSeconds: 300, asOf: "2026-11-21T08:00:00Z" },
+      outcome: { status: "SUCCEEDED", endedAt: "2026-11-21T10:33:00Z" },
+      waves,
+      servers: [
+        { ...(servers[0] as ServerRecord), pointInTime: "2026-11-21T07:50:00Z", dataLossSeconds: 7800 },
+        { ...(servers[1] as ServerRecord), pointInTime: "2026-11-21T08:00:00Z", dataLossSeconds: 7200 },
+      ],
+    });
+    const lines = renderRecoverySummary(summary).split("\n");
+    expect(lines[2]).toBe(
+      "RPO as of 2026-11-21T08:00:00Z: 2h10m data loss achieved (s-00000000000000001), target 5m: BREACHED by 2h5m; " +
+        "points in time 2026-11-21T07:50:00Z … 2026-11-21T08:00:00Z (spread 10m)",
+    );
+    expect(lines).toContain(
+      "shop-db-01   s-00000000000000001     1  i-00000000000000001  r6i.xlarge  10.10.16.4  HEALTHY         1  2026-11-21T07:50:00Z      2h10m",
+    );
   });
 
   it("says why an aborted recovery failed and names each failed server's reason", () => {
@@ -108,7 +128,7 @@ describe("renderRecoverySummary", () => {
     expect(text).toContain("Recovery shop-drill-1 of plan shop v2 ABORTED in 20m");
     expect(text).toContain("RTO: not achieved (target 45m)");
     expect(text).toContain("Servers: 2 servers, 1 launched, 1 healthy, 1 failed, 1 skipped (not ready)");
-    expect(text).toMatch(/^shop-db-02 +s-00000000000000003 +1 +- +- +- +FAILED +2$/m);
+    expect(text).toMatch(/^shop-db-02 +s-00000000000000003 +1 +- +- +- +FAILED +2 +- +-$/m);
     expect(text.split("\n").slice(-3)).toEqual([
       "Error: RecoveryAborted: 1 of 2 servers in critical group db failed",
       "shop-db-02: launch failed: InsufficientInstanceCapacity",

@@ -54,7 +54,7 @@ function recoverySearch(
 
 /**
  * The stage's CloudWatch dashboard: recoveries started / succeeded / failed, RTO achieved against
- * the plans' targets, wave durations, servers launched / failed, the functions' invocations,
+ * the plans' targets, RPO achieved (largest data-loss window) against the plans' RPO, wave durations, servers launched / failed, the functions' invocations,
  * errors, duration and concurrency, DRS replication lag against the plans' RPO, and MCP requests.
  * Widgets are laid out two to a row on the 24-column grid.
  */
@@ -108,6 +108,11 @@ export function dashboardBody(input: DashboardInput): DashboardBody {
       "RTO achieved (s) vs target",
       [recoverySearch("RecoveryDuration", "Maximum", "rto")],
       targets("rtoSeconds", "RTO"),
+    ),
+    metricWidget(
+      "RPO achieved (s) vs target",
+      [recoverySearch("RpoAchievedSeconds", "Maximum", "rpo")],
+      targets("rpoSeconds", "RPO"),
     ),
     metricWidget("Wave durations (s)", [recoverySearch("WaveDuration", "Maximum", "waves", ["Wave"])]),
     metricWidget("Servers launched / failed", [

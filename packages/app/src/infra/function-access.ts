@@ -6,6 +6,7 @@ export type DrsOperation =
   | "DescribeJobs"
   | "DescribeJobLogItems"
   | "DescribeRecoveryInstances"
+  | "DescribeRecoverySnapshots"
   | "GetLaunchConfiguration"
   | "UpdateLaunchConfiguration"
   | "StartRecovery"
@@ -70,7 +71,7 @@ const START_TABLES = { plans: ["GetItem"], executions: ["GetItem", "PutItem", "D
 export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   "start-recovery": { sfn: START, tables: START_TABLES },
   prepare: {
-    drs: ["DescribeSourceServers"],
+    drs: ["DescribeSourceServers", "DescribeRecoverySnapshots", "DescribeRecoveryInstances"],
     events: ["PutEvents"],
     tables: { plans: ["GetItem"], executions: ["GetItem", "PutItem", "UpdateItem", "BatchWriteItem"] },
   },
@@ -170,15 +171,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     events: ["PutEvents"],
     tables: {
       plans: ["GetItem", "Query", "Scan"],
-      executions: [
-        "GetItem",
-        "PutItem",
-        "UpdateItem",
-        "DeleteItem",
-        "Query",
-        "BatchGetItem",
-        "BatchWriteItem",
-      ],
+      executions: ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "BatchGetItem"],
     },
   },
 };

@@ -49,6 +49,9 @@ const DRS_ACTION_SCOPE: Record<DrsOperation, "source-server" | "job" | "recovery
   DescribeJobs: null,
   DescribeRecoveryInstances: null,
   DescribeJobLogItems: "job",
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticdisasterrecovery.html
+  // (DescribeRecoverySnapshots: resource type SourceServerResource)
+  DescribeRecoverySnapshots: "source-server",
   GetLaunchConfiguration: "source-server",
   UpdateLaunchConfiguration: "source-server",
   StartRecovery: "source-server",

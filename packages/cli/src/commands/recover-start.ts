@@ -11,6 +11,8 @@ const FIELD_FLAGS: Record<string, string> = {
   reason: "--reason",
   confirm: "--confirm",
   idempotencyKey: "--idempotency-key",
+  asOf: "--as-of",
+  replaceExisting: "--replace-existing",
   requestedBy: "your user name",
 };
 
@@ -20,7 +22,10 @@ export const command = defineCommand({
     "Starts a recovery of the latest stored version of a plan through the engine's start path (the one every " +
     "entry point takes), recorded as requested by cli:<your user name>. A DRILL (the default) launches isolated " +
     "drill instances and is cleaned up afterwards; a real RECOVERY needs --reason and --confirm with the plan " +
-    "ID. Prints the execution ID on standard output; with --watch it then follows the execution like `recover " +
+    "ID. A DRILL needs healthy replication within the plan's RPO; a RECOVERY launches every server DRS holds a " +
+    "point-in-time snapshot for, whatever its replication state. --as-of recovers each server from its newest " +
+    "snapshot at or before that time. A RECOVERY over servers still running an earlier recovery's instances is " +
+    "refused unless --replace-existing. Prints the execution ID on standard output; with --watch it then follows the execution like `recover " +
     "status --watch`. One execution of a plan at a time. Exits 0 when the execution started (with --watch: " +
     "when it SUCCEEDED), 1 when the start was refused or the execution did not succeed, 130 when Ctrl-C " +
     "stopped the watching (the execution goes on).",
@@ -44,6 +49,16 @@ export const command = defineCommand({
       type: "string",
       valueName: "key",
       description: "repeat a start with the same key to get the same execution back instead of a second one",
+    },
+    "as-of": {
+      type: "string",
+      valueName: "time",
+      description:
+        "recover each server as it was at this ISO-8601 time (e.g. 2026-11-21T08:00:00Z): from its newest snapshot at or before it",
+    },
+    "replace-existing": {
+      type: "boolean",
+      description: "a RECOVERY may replace the running recovery instances of an earlier recovery",
     },
     watch: { type: "boolean", description: "follow the execution until it ends" },
     ...TARGET_OPTIONS,
@@ -72,6 +87,8 @@ export const command = defineCommand({
               requestedBy: `cli:${operatorName()}`,
               ...(options.confirm !== undefined && { confirm: options.confirm }),
               ...(options["idempotency-key"] !== undefined && { idempotencyKey: options["idempotency-key"] }),
+              ...(options["as-of"] !== undefined && { asOf: options["as-of"] }),
+              ...(options["replace-existing"] && { replaceExisting: true }),
             },
             engine,
             target.now(),

@@ -82,6 +82,55 @@ export function rtoLine(view: RecoveryStatusView, style: TerminalStyle): string 
   return `RTO ${formatDuration(rto.elapsedSeconds)} so far${of}, ${formatDuration(left)} left`;
 }
 
+/**
+ * The RPO achieved so far (largest data-loss window of the servers launched) against the plan's
+ * RPO, the time asked for, and how far apart the servers' points in time are, e.g. `RPO 3h2m
+ * achieved (s-…) of 5m target: breached by 2h57m; points in time 07:00:00 UTC … 07:10:00 UTC
+ * (spread 10m)`; undefined before any server launched and without an `asOf`.
+ */
+export function rpoLine(view: RecoveryStatusView, style: TerminalStyle): string | undefined {
+  const { rpo } = view;
+  if (!rpo) return undefined;
+  const asOf = rpo.asOf === undefined ? "" : `as of ${utcTime(new Date(rpo.asOf).toISOString())}: `;
+  const target = `of ${formatDuration(rpo.targetSeconds)} target`;
+  if (rpo.achievedSeconds === undefined) {
+    return rpo.asOf === undefined ? undefined : `RPO ${asOf}no server launched yet (${target})`;
+  }
+  const verdict =
+    rpo.breachedBySeconds !== undefined
+      ? style.failed(`breached by ${formatDuration(rpo.breachedBySeconds)}`)
+      : style.healthy("met");
+  const worst = rpo.worstServerId === undefined ? "" : ` (${rpo.worstServerId})`;
+  const spread =
+    rpo.oldestPointInTime === undefined || rpo.newestPointInTime === undefined
+      ? ""
+      : `; points in time ${utcTime(new Date(rpo.oldestPointInTime).toISOString())} … ${utcTime(
+          new Date(rpo.newestPointInTime).toISOString(),
+        )} (spread ${formatDuration(rpo.spreadSeconds ?? 0)})`;
+  return `RPO ${asOf}${formatDuration(rpo.achievedSeconds)} data loss achieved${worst} ${target}: ${verdict}${spread}`;
+}
+
+/** The servers left out at start, each with its replication state and why. */
+function skippedLines(view: RecoveryStatusView, style: TerminalStyle): string[] {
+  if (view.skippedCount === 0) return [];
+  const more = view.skippedCount - view.skipped.length;
+  return [
+    style.failed(`${view.skippedCount} server(s) skipped, not recoverable (failure.notReady: skip):`),
+    ...view.skipped.map(
+      (server) => `  ${server.sourceServerId}${server.state ? ` (${server.state})` : ""}: ${server.reason}`,
+    ),
+    ...(more > 0 ? [`  … and ${more} more`] : []),
+  ];
+}
+
+function replicationCell(server: ServerStatusView): string {
+  const { replication } = server;
+  if (!replication) return NONE;
+  return replication.lagSeconds === undefined
+    ? replication.state
+    : `${replication.state} ${formatDuration(replication.lagSeconds)}`;
+}
+
 function waveStatus(wave: WaveStatusView): string {
   const status = wave.awaitingApproval ? "AWAITING APPROVAL" : wave.status;
   return wave.attempt > 0 ? `${status} (retry ${wave.attempt})` : status;
@@ -146,6 +195,8 @@ function serverTable(servers: readonly ServerStatusView[], startedAt: string): s
       server.privateIp ?? NONE,
       sinceStart(startedAt, server.launchedAt),
       sinceStart(startedAt, server.healthyAt),
+      replicationCell(server),
+      server.dataLossSeconds === undefined ? NONE : formatDuration(server.dataLossSeconds),
       server.failureReason ?? "",
     ]);
   const count = { align: "right" } as const;
@@ -161,6 +212,8 @@ function serverTable(servers: readonly ServerStatusView[], startedAt: string): s
       { header: "PRIVATE IP" },
       { header: "LAUNCHED", ...count },
       { header: "HEALTHY", ...count },
+      { header: "REPLICATION" },
+      { header: "DATA LOSS", ...count },
       { header: "FAILURE" },
     ],
     rows,
@@ -168,13 +221,15 @@ function serverTable(servers: readonly ServerStatusView[], startedAt: string): s
 }
 
 /**
- * An execution's status as lines: who started it and why, the RTO so far, one bar per wave, the
- * gates waiting for a decision with the command that decides them, what ended it when it failed,
- * and one row per server when the view has them (times as offsets from the start).
+ * An execution's status as lines: who started it and why, the RTO so far, the RPO achieved, one
+ * bar per wave, the gates waiting for a decision with the command that decides them, the servers
+ * skipped at start and why, what ended it when it failed, and one row per server when the view has
+ * them (times as offsets from the start, replication at start, data lost).
  */
 export function renderRecoveryStatus(view: RecoveryStatusView, options: StatusTextOptions): string[] {
   const { style } = options;
-  const lines = [headline(view, style), ...requestLines(view), rtoLine(view, style)];
+  const rpo = rpoLine(view, style);
+  const lines = [headline(view, style), ...requestLines(view), rtoLine(view, style), ...(rpo ? [rpo] : [])];
   if (view.waves.length > 0) {
     lines.push("", ...waveLines(view.waves, style, options.barWidth), barLegend(style));
   } else if (view.status === "STARTING") {
@@ -182,6 +237,8 @@ export function renderRecoveryStatus(view: RecoveryStatusView, options: StatusTe
   }
   const approvals = approvalLines(view, options.targetFlag, style);
   if (approvals.length > 0) lines.push("", ...approvals);
+  const skipped = skippedLines(view, style);
+  if (skipped.length > 0) lines.push("", ...skipped);
   if (view.error) lines.push("", style.failed(`Error: ${view.error}${view.cause ? ` — ${view.cause}` : ""}`));
   if (view.servers && view.servers.length > 0) lines.push("", ...serverTable(view.servers, view.startedAt));
   return lines;

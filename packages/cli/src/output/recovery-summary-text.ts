@@ -21,6 +21,22 @@ function rtoLine(summary: RecoverySummary): string {
   return `RTO: ${formatDuration(rto.achievedSeconds)} achieved, ${target}: ${verdict}`;
 }
 
+/** The RPO achieved (largest data-loss window) against the target and the spread of the points in time. */
+function rpoLine(summary: RecoverySummary): string | undefined {
+  const { rpo } = summary;
+  if (!rpo) return undefined;
+  const asOf = rpo.asOf === undefined ? "" : ` as of ${rpo.asOf}`;
+  const target = `target ${formatDuration(rpo.targetSeconds)}`;
+  if (rpo.achievedSeconds === undefined) return `RPO${asOf}: no server came back (${target})`;
+  const verdict =
+    rpo.breachedBySeconds === undefined ? "met" : `BREACHED by ${formatDuration(rpo.breachedBySeconds)}`;
+  const spread =
+    rpo.spreadSeconds === undefined
+      ? ""
+      : `; points in time ${rpo.oldestPointInTime} … ${rpo.newestPointInTime} (spread ${formatDuration(rpo.spreadSeconds)})`;
+  return `RPO${asOf}: ${formatDuration(rpo.achievedSeconds)} data loss achieved (${rpo.worstServerId}), ${target}: ${verdict}${spread}`;
+}
+
 function secondsBetween(from: string, to: string): number {
   return Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
 }
@@ -77,9 +93,15 @@ function countsLine(summary: RecoverySummary): string {
  */
 export function renderRecoverySummary(summary: RecoverySummary): string {
   const sections = [
-    [headline(summary), rtoLine(summary), countsLine(summary), ...summary.approvals.map(approvalLine)].join(
-      "\n",
-    ),
+    [
+      headline(summary),
+      rtoLine(summary),
+      rpoLine(summary),
+      countsLine(summary),
+      ...summary.approvals.map(approvalLine),
+    ]
+      .filter((line) => line !== undefined)
+      .join("\n"),
   ];
 
   const count = { align: "right" } as const;
@@ -123,6 +145,8 @@ export function renderRecoverySummary(summary: RecoverySummary): string {
         { header: "PRIVATE IP" },
         { header: "STATUS" },
         { header: "ATTEMPTS", ...count },
+        { header: "POINT IN TIME" },
+        { header: "DATA LOSS", ...count },
       ],
       summary.servers.map((server) => [
         server.hostname ?? NONE,
@@ -133,6 +157,8 @@ export function renderRecoverySummary(summary: RecoverySummary): string {
         server.privateIp ?? NONE,
         server.status,
         String(server.attempts),
+        server.pointInTime ?? NONE,
+        duration(server.dataLossSeconds),
       ]),
     ),
   );

@@ -52,6 +52,36 @@ export const recoveryExecutionStatusChangeSchema = z.strictObject({
       breached: z.boolean(),
     })
     .optional(),
+  /** The time the servers are recovered as of, when the start asked for one. */
+  asOf: isoTime.optional(),
+  /**
+   * Present once the execution ended: the RPO achieved (largest data-loss window of the recovered
+   * servers) against the plan's, the spread of their points in time, and the servers with the
+   * largest windows first (at most 100; `servers` counts them all).
+   */
+  rpo: z
+    .strictObject({
+      targetSeconds: z.number().int().nonnegative(),
+      achievedSeconds: z.number().nonnegative().optional(),
+      breached: z.boolean(),
+      breachedBySeconds: z.number().nonnegative().optional(),
+      spreadSeconds: z.number().nonnegative().optional(),
+      oldestPointInTime: isoTime.optional(),
+      newestPointInTime: isoTime.optional(),
+      servers: count,
+      dataLoss: z
+        .array(
+          z.strictObject({
+            sourceServerId: z.string().min(1),
+            pointInTime: isoTime,
+            dataLossSeconds: z.number().nonnegative(),
+          }),
+        )
+        .max(OUTBOUND_ID_LIST_CAP, {
+          error: `list at most ${OUTBOUND_ID_LIST_CAP} servers; servers carries the total`,
+        }),
+    })
+    .optional(),
 });
 
 export const waveStatusChangeSchema = z.strictObject({

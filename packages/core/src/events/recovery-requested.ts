@@ -4,7 +4,7 @@ import { z } from "zod";
  * `Recovery Requested`: how other systems ask for a recovery on the app's bus. The source tells
  * requests apart from the events the app itself publishes (`drs-orchestrator`); the detail is a
  * start-recovery request (`planId`, `mode?`, `reason`, `requestedBy`, `idempotencyKey?`,
- * `confirm?`), checked by the one start path.
+ * `confirm?`, `asOf?`, `replaceExisting?`), checked by the one start path.
  */
 export const RECOVERY_REQUESTED_SOURCE = "drs-orchestrator.requests";
 export const RECOVERY_REQUESTED_DETAIL_TYPE = "Recovery Requested";

@@ -18,6 +18,7 @@ export interface RecoveryMetrics {
 
 /**
  * The CloudWatch metrics of an ended recovery: RecoveryDuration (start → end), RtoBreached (0/1),
+ * RpoAchievedSeconds (the largest data-loss window of the recovered servers, when any came back),
  * ServersLaunched and ServersFailed (a server that launched but never passed its status checks
  * counts in both), and WaveDuration per wave (start → all healthy).
  */
@@ -31,6 +32,9 @@ export function recoveryMetrics(summary: RecoverySummary): RecoveryMetrics {
     { name: "ServersLaunched", unit: "Count", value: summary.counts.launched },
     { name: "ServersFailed", unit: "Count", value: summary.counts.failed },
   );
+  if (summary.rpo?.achievedSeconds !== undefined) {
+    metrics.push({ name: "RpoAchievedSeconds", unit: "Seconds", value: summary.rpo.achievedSeconds });
+  }
   const waves = summary.waves.flatMap((wave) =>
     wave.durationSeconds === undefined
       ? []

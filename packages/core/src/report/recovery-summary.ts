@@ -1,5 +1,6 @@
 import { type HookRecord, orderHookRecords } from "../hooks/hook-record";
 import type { RecoveryMode } from "../plan/plan-schema";
+import { type RpoSummary, summarizeRpo } from "./data-loss";
 import type { DrillCleanupSummary } from "./drill-cleanup-summary";
 import type {
   ApprovalRecord,
@@ -45,6 +46,14 @@ export interface ServerTimeline {
   failureReason?: string;
   /** Earlier launches that failed and were relaunched, oldest first. */
   previousAttempts: LaunchAttemptRecord[];
+  /** The PIT snapshot chosen at start (as of a time) and when it was taken. */
+  recoverySnapshotId?: string;
+  snapshotAt?: string;
+  /** The point in time the server came back to, and its data-loss window (execution start − that). */
+  pointInTime?: string;
+  dataLossSeconds?: number;
+  /** Its data replication at start (a RECOVERY launches servers whose replication is down). */
+  replication?: { state: string; lagSeconds?: number };
 }
 
 export interface WaveSummary {
@@ -115,6 +124,11 @@ export interface RecoverySummary {
   endedAt?: string;
   durationSeconds?: number;
   rto: RtoSummary;
+  /**
+   * The RPO achieved (largest data-loss window of the recovered servers) against the plan's RPO,
+   * and the spread of their points in time; absent for records without the plan's RPO.
+   */
+  rpo?: RpoSummary & { asOf?: string };
   counts: RecoveryCounts;
   waves: WaveSummary[];
   servers: ServerTimeline[];
@@ -182,6 +196,11 @@ function serverTimeline(server: ServerRecord): ServerTimeline {
     ...(server.instanceType !== undefined && { instanceType: server.instanceType }),
     ...(server.failureReason !== undefined && { failureReason: server.failureReason }),
     previousAttempts: [...(server.attemptHistory ?? [])].sort((a, b) => a.attempt - b.attempt),
+    ...(server.recoverySnapshotId !== undefined && { recoverySnapshotId: server.recoverySnapshotId }),
+    ...(server.snapshotAt !== undefined && { snapshotAt: server.snapshotAt }),
+    ...(server.pointInTime !== undefined && { pointInTime: server.pointInTime }),
+    ...(server.dataLossSeconds !== undefined && { dataLossSeconds: server.dataLossSeconds }),
+    ...(server.replication !== undefined && { replication: { ...server.replication } }),
   };
 }
 
@@ -220,7 +239,8 @@ function waveSummary(wave: WaveRecord, servers: readonly ServerRecord[]): WaveSu
 /**
  * The recovery report of an execution from its items: a timeline per server, durations per wave
  * (start → all launched → all healthy), the RTO achieved (execution start → last wave healthy)
- * against the plan's target, and counts. The model the CLI, MCP and HTML reports render.
+ * against the plan's target, the RPO achieved (largest data-loss window, `summarizeRpo`) against
+ * the plan's RPO, and counts. The model the CLI, MCP and HTML reports render.
  */
 export function summarizeRecovery(input: {
   execution: ExecutionRecord;
@@ -271,6 +291,12 @@ export function summarizeRecovery(input: {
           ? false
           : achievedSeconds === undefined || achievedSeconds > execution.rtoSeconds,
     },
+    ...(execution.rpoSeconds !== undefined && {
+      rpo: {
+        ...summarizeRpo(servers, execution.rpoSeconds),
+        ...(execution.asOf !== undefined && { asOf: execution.asOf }),
+      },
+    }),
     counts: {
       servers: servers.length,
       launched: servers.filter((s) => LAUNCHED.has(s.status)).length,

@@ -8,13 +8,14 @@ import {
 import { html, rawHtml } from "./html/html-template";
 import { utcDateTime } from "./html/report-format";
 import { REPORT_STYLES } from "./html/report-styles";
+import { rpoSection } from "./html/rpo-section";
 import { countsSection, headerSection, rtoSection } from "./html/summary-sections";
 import { timelineSection } from "./html/timeline-section";
 import type { RecoveryReport } from "./recovery-report";
 
 /**
  * One self-contained HTML file for a recovery report, as an SRE reads it after a drill: what ran
- * and how it ended, the RTO against its target, the counts, the timeline, every server, the hooks
+ * and how it ended, the RTO against its target, the RPO achieved with each server's point in time, the counts, the timeline, every server, the hooks
  * and approvals, the cleanup, then what went wrong. Inline CSS and SVG only, nothing fetched, so
  * it opens offline, attaches to a ticket and prints. A pure function of the report: the same
  * report gives the same bytes.
@@ -36,6 +37,7 @@ export function renderRecoveryReportHtml(report: RecoveryReport): string {
 <main>
 ${headerSection(report)}
 ${rtoSection(report)}
+${rpoSection(summary)}
 ${countsSection(summary)}
 ${timelineSection(report)}
 ${serversSection(summary)}

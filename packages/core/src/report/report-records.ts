@@ -33,6 +33,10 @@ export interface ExecutionRecord {
   reason?: string;
   startedAt: string;
   rtoSeconds: number;
+  /** The plan's RPO target; absent in records written before it was kept. */
+  rpoSeconds?: number;
+  /** The time the servers were recovered as of (their newest snapshot at or before it), when asked for. */
+  asOf?: string;
   /** Servers left out at start; `skipped` may list only the first of them. */
   skipped: readonly { sourceServerId: string; reason: string }[];
   skippedCount?: number;
@@ -73,6 +77,14 @@ export interface ServerRecord {
   unhealthyAt?: string;
   failureReason?: string;
   attemptHistory?: readonly LaunchAttemptRecord[];
+  /** The PIT snapshot chosen for the server at start (as of a time), and when it was taken. */
+  recoverySnapshotId?: string;
+  snapshotAt?: string;
+  /** The point in time the server came back to, and the data it lost (execution start − pointInTime). */
+  pointInTime?: string;
+  dataLossSeconds?: number;
+  /** The server's data replication at start. */
+  replication?: { state: string; lagSeconds?: number };
 }
 
 /** An approval gate of a wave as the execution recorded it. */

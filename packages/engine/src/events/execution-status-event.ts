@@ -1,4 +1,4 @@
-import { OUTBOUND_DETAIL_TYPES, type RecoverySummary } from "@drs-orchestrator/core";
+import { OUTBOUND_DETAIL_TYPES, OUTBOUND_ID_LIST_CAP, type RecoverySummary } from "@drs-orchestrator/core";
 import type { EngineContext } from "../lambda/engine-context";
 import type { ExecutionMeta } from "../stores/execution-items";
 import { publishOutboundEvent } from "./publish-outbound-event";
@@ -8,7 +8,8 @@ const MAX_REASON_CHARS = 1000;
 
 /**
  * `Recovery Execution Status Change` for an execution: RUNNING with the reason it was started
- * (no summary), or its end with the figures of the recovery summary finalize built.
+ * (no summary), or its end with the figures of the recovery summary finalize built (RTO, and the
+ * RPO achieved with each server's data loss, the largest first).
  */
 export async function publishExecutionStatus(
   engine: EngineContext,
@@ -38,7 +39,38 @@ export async function publishExecutionStatus(
           breached: summary.rto.breached,
         },
       }),
+      ...(meta.asOf !== undefined && { asOf: meta.asOf }),
+      ...(summary?.rpo && { rpo: rpoDetail(summary) }),
     },
     time,
   );
+}
+
+function rpoDetail(summary: RecoverySummary) {
+  const rpo = summary.rpo as NonNullable<RecoverySummary["rpo"]>;
+  const dataLoss = summary.servers
+    .flatMap((server) =>
+      server.pointInTime !== undefined && server.dataLossSeconds !== undefined
+        ? [
+            {
+              sourceServerId: server.sourceServerId,
+              pointInTime: server.pointInTime,
+              dataLossSeconds: server.dataLossSeconds,
+            },
+          ]
+        : [],
+    )
+    .sort((a, b) => b.dataLossSeconds - a.dataLossSeconds || a.sourceServerId.localeCompare(b.sourceServerId))
+    .slice(0, OUTBOUND_ID_LIST_CAP);
+  return {
+    targetSeconds: rpo.targetSeconds,
+    ...(rpo.achievedSeconds !== undefined && { achievedSeconds: rpo.achievedSeconds }),
+    breached: rpo.breached,
+    ...(rpo.breachedBySeconds !== undefined && { breachedBySeconds: rpo.breachedBySeconds }),
+    ...(rpo.spreadSeconds !== undefined && { spreadSeconds: rpo.spreadSeconds }),
+    ...(rpo.oldestPointInTime !== undefined && { oldestPointInTime: rpo.oldestPointInTime }),
+    ...(rpo.newestPointInTime !== undefined && { newestPointInTime: rpo.newestPointInTime }),
+    servers: rpo.servers,
+    dataLoss,
+  };
 }

@@ -6,7 +6,7 @@ import {
   type RecoveryLayout,
 } from "@drs-orchestrator/core";
 import type { EngineContext } from "../lambda/engine-context";
-import { describeAllSourceServers, selectionProblems } from "../steps/prepare";
+import { describeAllSourceServers, selectionProblems } from "../steps/prepare/source-server-selection";
 
 /** A stored plan (its latest version unless one is named), or a plan document to check before applying it. */
 export type PlanSource = { planId: string; version?: number } | { document: unknown };

@@ -1,4 +1,4 @@
-import { ExecutionNotFoundError } from "@drs-orchestrator/core";
+import { ExecutionNotFoundError, type RpoSummary, summarizeRpo } from "@drs-orchestrator/core";
 import { z } from "zod";
 import type { EngineContext } from "../lambda/engine-context";
 import { parseRequest } from "../requests/parse-request";
@@ -32,6 +32,13 @@ export interface ServerStatusView {
   launchedAt?: string;
   healthyAt?: string;
   failureReason?: string;
+  /** Its data replication at start: a RECOVERY launches servers whose replication is down. */
+  replication?: { state: string; lagSeconds?: number };
+  /** The PIT snapshot chosen at start (as of a time). */
+  recoverySnapshotId?: string;
+  /** The point in time it came back to, and the data it lost (execution start − that). */
+  pointInTime?: string;
+  dataLossSeconds?: number;
 }
 
 export interface PendingApprovalView {
@@ -67,6 +74,15 @@ export interface RecoveryStatusView {
     /** Running: the target is already exceeded; ended: the recovery did not succeed within it. */
     breached: boolean;
   };
+  /**
+   * The RPO achieved so far (largest data-loss window of the servers launched) against the plan's
+   * RPO, with the spread of their points in time and the `asOf` asked for; absent before Prepare.
+   */
+  rpo?: RpoSummary & { asOf?: string };
+  /** Servers left out at start because they were not ready (failure.notReady: skip): state and why. */
+  skipped: { sourceServerId: string; reason: string; state?: string }[];
+  /** How many were left out; `skipped` lists at most the first 200. */
+  skippedCount: number;
   counts: ServerCounts & { servers: number };
   waves: WaveStatusView[];
   /** Only when asked for: one entry per server, by wave. */
@@ -168,6 +184,14 @@ export async function getRecoveryStatus(
       ...(achievedSeconds !== undefined && { achievedSeconds }),
       breached,
     },
+    ...(meta && {
+      rpo: {
+        ...summarizeRpo(serverItems, meta.rpoSeconds),
+        ...(meta.asOf !== undefined && { asOf: meta.asOf }),
+      },
+    }),
+    skipped: (meta?.skipped ?? []).map((server) => ({ ...server })),
+    skippedCount: meta?.skippedCount ?? meta?.skipped.length ?? 0,
     counts: { servers: serverItems.length, ...countServers(serverItems) },
     waves,
     ...(request.servers && { servers: serverItems.map(serverView).sort(byWaveThenId) }),
@@ -203,6 +227,10 @@ function serverView(item: ServerItem): ServerStatusView {
     ...(item.launchedAt !== undefined && { launchedAt: item.launchedAt }),
     ...(item.healthyAt !== undefined && { healthyAt: item.healthyAt }),
     ...(item.failureReason !== undefined && { failureReason: item.failureReason }),
+    ...(item.replication !== undefined && { replication: { ...item.replication } }),
+    ...(item.recoverySnapshotId !== undefined && { recoverySnapshotId: item.recoverySnapshotId }),
+    ...(item.pointInTime !== undefined && { pointInTime: item.pointInTime }),
+    ...(item.dataLossSeconds !== undefined && { dataLossSeconds: item.dataLossSeconds }),
   };
 }
 

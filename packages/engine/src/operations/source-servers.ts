@@ -2,7 +2,7 @@ import { assessReadiness, InvalidInputError, parseDuration } from "@drs-orchestr
 import { z } from "zod";
 import type { EngineContext } from "../lambda/engine-context";
 import { parseRequest } from "../requests/parse-request";
-import { describeAllSourceServers } from "../steps/prepare";
+import { describeAllSourceServers } from "../steps/prepare/source-server-selection";
 
 export interface SourceServerView {
   sourceServerId: string;

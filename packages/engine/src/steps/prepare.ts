@@ -1,4 +1,3 @@
-import { type DrsClient, paginateDescribeSourceServers } from "@aws-sdk/client-drs";
 import {
   approvalWaitSeconds,
   assessRecoverability,
@@ -30,6 +29,7 @@ import {
 import { aws } from "./launch/aws-failures";
 import { refuseLiveRecoveryInstances } from "./prepare/live-recovery-guard";
 import { recoverySnapshotsOf } from "./prepare/pit-snapshots";
+import { describeAllSourceServers, selectionProblems } from "./prepare/source-server-selection";
 
 /** The execution input plus the execution's start time, the clock of everything Prepare records. */
 export const prepareInputSchema = recoveryExecutionInputSchema.extend({
@@ -183,38 +183,9 @@ export async function prepare(input: PrepareInput, engine: EngineContext): Promi
   };
 }
 
-/** Every source server of the account and region, all pages. */
-export async function describeAllSourceServers(drs: DrsClient): Promise<SourceServer[]> {
-  const servers: SourceServer[] = [];
-  for await (const page of paginateDescribeSourceServers({ client: drs }, {})) {
-    for (const item of page.items ?? []) servers.push(sourceServerSchema.parse(item));
-  }
-  return servers;
-}
-
 /** The source servers the plan's groups select (each once), the ones whose snapshots matter. */
 function selectedServerIds(plan: Plan, servers: readonly SourceServer[]): string[] {
   return [...new Set(resolveGroups(plan, servers).groups.flatMap((group) => group.sourceServerIds))];
-}
-
-/** Where the plan's selectors miss: listed IDs that are not source servers, groups that select none. */
-export function selectionProblems(plan: Plan, layout: RecoveryLayout): GroupSelectionProblem[] {
-  const problems: GroupSelectionProblem[] = layout.resolution.unmatchedIds.map(
-    ({ groupId, sourceServerId, path }) => ({
-      groupId,
-      path,
-      message: `${sourceServerId} (group ${groupId}) is not a DRS source server in this account and region`,
-    }),
-  );
-  for (const groupId of layout.resolution.emptyGroups) {
-    const index = plan.groups.findIndex((group) => group.id === groupId);
-    problems.push({
-      groupId,
-      path: `groups[${index}].select`,
-      message: `group ${groupId} selects no DRS source server`,
-    });
-  }
-  return problems;
 }
 
 /** The wave, batch (attempt 0) and server items of a fresh execution; not-ready servers left out get none. */

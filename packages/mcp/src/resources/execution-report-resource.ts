@@ -14,7 +14,7 @@ export function executionReportUri(executionId: string): string {
 
 /**
  * Each execution's recovery report as a resource (JSON): the summary (waves, servers, RTO achieved
- * against the target, hooks, approvals) and, for a drill, its cleanup. A running execution's report
+ * against the target, RPO achieved with each server's point in time and data loss, hooks, approvals) and, for a drill, its cleanup. A running execution's report
  * is a snapshot. Listing offers the newest executions.
  */
 export function registerExecutionReportResource(
@@ -40,7 +40,8 @@ export function registerExecutionReportResource(
     {
       title: "Recovery report",
       description:
-        "The report of a recovery or drill: summary, RTO achieved against the target, waves, servers, hooks, " +
+        "The report of a recovery or drill: summary, RTO achieved against the target, RPO achieved (largest " +
+        "data-loss window, spread of the points in time), waves, servers with their point in time, hooks, " +
         "approvals and, for a drill, its cleanup.",
       mimeType: "application/json",
     },

@@ -36,7 +36,32 @@ const serverView = z.object({
   launchedAt: z.string().optional(),
   healthyAt: z.string().optional(),
   failureReason: z.string().optional(),
+  replication: z
+    .object({ state: z.string(), lagSeconds: z.number().optional() })
+    .optional()
+    .describe("Its data replication at start (a RECOVERY launches servers whose replication is down)."),
+  recoverySnapshotId: z.string().optional().describe("The PIT snapshot chosen for it at start (asOf)."),
+  pointInTime: z.string().optional().describe("The point in time it came back to."),
+  dataLossSeconds: z.number().optional().describe("Execution start − pointInTime: the data it lost."),
 });
+
+const rpoView = z
+  .object({
+    targetSeconds: z.number().describe("The plan's RPO."),
+    achievedSeconds: z
+      .number()
+      .optional()
+      .describe("The largest data-loss window of the servers launched so far: the RPO achieved."),
+    worstServerId: z.string().optional().describe("The server with that window."),
+    breached: z.boolean(),
+    breachedBySeconds: z.number().optional(),
+    servers: z.number().int().describe("Servers with a recorded point in time."),
+    oldestPointInTime: z.string().optional(),
+    newestPointInTime: z.string().optional(),
+    spreadSeconds: z.number().optional().describe("Newest − oldest point in time across the servers."),
+    asOf: z.string().optional().describe("The time the servers are recovered as of, when one was asked for."),
+  })
+  .optional();
 
 export const getRecoveryStatusTool = defineTool({
   name: "get_recovery_status",
@@ -44,8 +69,10 @@ export const getRecoveryStatusTool = defineTool({
   description:
     "Shows where a recovery is now: its status (STARTING, RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT), each " +
     "wave's progress (pending, launching, launched, healthy, failed servers), the RTO so far against the plan's " +
-    "target, and the waves waiting for approval (pendingApprovals: decide them with approve_wave or " +
-    "reject_wave). Set includeServers for one entry per server (instance, IP, failure reason). Call it again to " +
+    "target, the RPO achieved (largest data-loss window) against the plan's RPO with the spread of the points in " +
+    "time, the servers skipped at start with why, and the waves waiting for approval (pendingApprovals: decide them with approve_wave or " +
+    "reject_wave). Set includeServers for one entry per server (instance, IP, replication at start, point in " +
+    "time and data loss, failure reason). Call it again to " +
     "follow a recovery until its status is no longer STARTING or RUNNING. Reads only; changes nothing.",
   inputSchema: toolArguments({
     executionId: executionIdArgument,
@@ -75,6 +102,11 @@ export const getRecoveryStatusTool = defineTool({
       achievedSeconds: z.number().optional().describe("Start to last wave healthy, when it succeeded."),
       breached: z.boolean(),
     }),
+    rpo: rpoView,
+    skipped: z
+      .array(z.object({ sourceServerId: z.string(), reason: z.string(), state: z.string().optional() }))
+      .describe("Servers left out at start (not recoverable, failure.notReady: skip), with why."),
+    skippedCount: z.number().int(),
     counts: z.object({ servers: z.number().int(), ...serverCounts }),
     waves: z.array(waveView),
     servers: z.array(serverView).optional(),
@@ -107,8 +139,14 @@ function statusLine(status: RecoveryStatusView): string {
       : rto.achievedSeconds !== undefined
         ? `, RTO achieved ${formatDuration(rto.achievedSeconds)} of ${formatDuration(rto.targetSeconds)}`
         : `, RTO ${formatDuration(rto.targetSeconds)}${rto.breached ? " breached" : ""}`;
+  const rpo =
+    status.rpo?.achievedSeconds === undefined
+      ? ""
+      : `, RPO achieved ${formatDuration(status.rpo.achievedSeconds)} of ${formatDuration(status.rpo.targetSeconds)}${
+          status.rpo.breached ? " breached" : ""
+        }`;
   const parts = [
-    `${status.mode} ${status.executionId} of ${status.planId}: ${status.status} after ${formatDuration(status.elapsedSeconds)}${target}`,
+    `${status.mode} ${status.executionId} of ${status.planId}: ${status.status} after ${formatDuration(status.elapsedSeconds)}${target}${rpo}`,
     `${counts.healthy}/${counts.servers} servers healthy${counts.failed > 0 ? `, ${counts.failed} failed` : ""}`,
   ];
   for (const gate of status.pendingApprovals) {

@@ -16,7 +16,11 @@ export const startRecoveryTool = defineTool({
     "instances of a real disaster recovery: it runs only for a plan on this server's RECOVERY allow-list and " +
     "with confirm set to the plan ID. Either mode sets the DRS launch settings and EC2 launch template default " +
     "versions the plan asks for and runs the plan's hooks. Run validate_recovery_plan first to see the waves and " +
-    "any server that is not ready. Each call starts a new execution unless idempotencyKey repeats an earlier " +
+    "any server that is not ready. A DRILL needs healthy replication within the plan's RPO; a RECOVERY launches " +
+    "every server DRS holds a point-in-time snapshot for, whatever its replication state (the source may be " +
+    "down). asOf recovers each server as it was at that time (its newest snapshot at or before it), e.g. before a " +
+    "ransomware attack. A RECOVERY is refused over servers still running the recovery instance of an earlier " +
+    "recovery unless replaceExisting is true. Each call starts a new execution unless idempotencyKey repeats an earlier " +
     "call's, which answers that call's execution. Refused while another execution of the plan runs.",
   inputSchema: toolArguments({
     planId: planIdArgument,
@@ -36,6 +40,20 @@ export const startRecoveryTool = defineTool({
       .max(256, { error: "must have at most 256 characters" })
       .optional()
       .describe("Any value; a repeat of the call with the same key returns the same execution."),
+    asOf: z
+      .string({ error: "expected an ISO-8601 date-time with a time zone, e.g. 2026-11-21T08:00:00Z" })
+      .optional()
+      .describe(
+        "Recover each server as it was at this time (ISO-8601 with a time zone, not in the future): from its " +
+          "newest point-in-time snapshot taken at or before it. Servers without one are not ready.",
+      ),
+    replaceExisting: z
+      .boolean({ error: "expected true or false" })
+      .optional()
+      .describe(
+        "For mode RECOVERY only: replace the running recovery instances an earlier recovery launched for these " +
+          "servers (DRS replaces a server's recovery instance on launch). Without it such a recovery is refused.",
+      ),
   }),
   outputSchema: z.object({
     executionId: z.string().describe("Pass it to get_recovery_status, approve_wave, cancel_recovery, …"),
@@ -49,7 +67,10 @@ export const startRecoveryTool = defineTool({
       .describe("True when idempotencyKey found an execution an earlier call started."),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-  async run({ planId, mode, reason, confirm, idempotencyKey }, { engine, recoveryAllowList, caller, now }) {
+  async run(
+    { planId, mode, reason, confirm, idempotencyKey, asOf, replaceExisting },
+    { engine, recoveryAllowList, caller, now },
+  ) {
     if (mode === "RECOVERY") {
       const missing = [
         ...(recoveryAllowList.includes(planId)
@@ -70,6 +91,8 @@ export const startRecoveryTool = defineTool({
         requestedBy: caller,
         ...(confirm !== undefined && { confirm }),
         ...(idempotencyKey !== undefined && { idempotencyKey }),
+        ...(asOf !== undefined && { asOf }),
+        ...(replaceExisting !== undefined && { replaceExisting }),
       },
       engine,
       now(),
