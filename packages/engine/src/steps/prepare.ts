@@ -2,7 +2,6 @@ import {
   approvalWaitSeconds,
   assessRecoverability,
   GroupResolutionError,
-  type GroupSelectionProblem,
   layoutRecovery,
   needsSnapshots,
   type PitSnapshot,
@@ -13,7 +12,6 @@ import {
   ServerConflictError,
   ServersNotReadyError,
   type SourceServer,
-  sourceServerSchema,
 } from "@drs-orchestrator/core";
 import { z } from "zod";
 import { publishExecutionStatus } from "../events/execution-status-event";
