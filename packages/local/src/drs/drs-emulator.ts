@@ -51,7 +51,10 @@ const TAG_OPERATIONS: Record<string, [string, DrsOperation]> = {
 
 export interface DrsEmulator extends ServiceHandler {
   readonly signingName: "drs";
-  /** Live counters: calls per operation, StartRecovery calls, events published / dropped / delayed. */
+  /**
+   * Live counters: calls per operation, StartRecovery calls, launches per source server, events
+   * published / dropped / delayed.
+   */
   readonly counters: DrsCounters;
   /** Every fault injected so far, in order. */
   readonly faultTrace: readonly FaultRecord[];
@@ -99,6 +102,7 @@ export function createDrsEmulator(options: {
   );
   for (const id of [
     ...(faultOptions.failLaunch?.sourceServerIds ?? []),
+    ...Object.keys(faultOptions.failLaunch?.times ?? {}),
     ...(faultOptions.stallReplication?.sourceServerIds ?? []),
   ]) {
     if (!state.servers.has(id)) throw new Error(`faults name source server ${id}, which is not in the fleet`);

@@ -44,7 +44,14 @@ export const startRecovery: DrsOperation = (context, request) => {
         status: "PENDING",
       },
     };
-    return { server, recoverySnapshotID: requested.recoverySnapshotID, plan: launchPlanFor(context, server) };
+    const launch = (context.counters.launches[requested.sourceServerID] ?? 0) + 1;
+    context.counters.launches[requested.sourceServerID] = launch;
+    return {
+      server,
+      launch,
+      recoverySnapshotID: requested.recoverySnapshotID,
+      plan: launchPlanFor(context, server),
+    };
   });
   context.counters.launchJobs++;
   context.track(runLaunchJob(context.runner, record, launches));

@@ -25,6 +25,8 @@ export interface JobRunnerDeps {
 
 export interface ServerLaunch {
   server: ServerRecord;
+  /** Which launch of this server this is: 1 for its first. */
+  launch: number;
   recoverySnapshotID?: string;
   /** Resolved when the job was accepted, from the launch configuration and template default then. */
   plan: LaunchPlan;
@@ -144,7 +146,7 @@ function startInstance(
   jobID: string,
   launch: ServerLaunch,
 ): { ok: true; value: string } | { ok: false; reason: string } {
-  if (deps.faults.launchFails(jobID, launch.server.fleet.sourceServerID)) {
+  if (deps.faults.launchFails(jobID, launch.server.fleet.sourceServerID, launch.launch)) {
     return {
       ok: false,
       reason:
