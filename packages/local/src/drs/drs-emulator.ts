@@ -20,7 +20,7 @@ import { DrsError, drsErrorResponse, internalServerError, throttling, validation
 import { DrsEventPublisher } from "./drs-event-publisher";
 import { type DrsQuotas, drsQuotasSchema } from "./drs-quotas";
 import { DrsState } from "./drs-state";
-import { currentLagSeconds, recoveryInstanceView, sourceServerView } from "./drs-views";
+import { recoveryInstanceView, sourceServerView } from "./drs-views";
 import {
   describeJobLogItems,
   describeJobs,
@@ -150,16 +150,7 @@ export function createDrsEmulator(options: {
     pitPolicy,
     counters,
     ids: faults.stream("job-ids"),
-    runner: {
-      clock,
-      state,
-      ec2,
-      timings,
-      faults,
-      events,
-      timers,
-      lagSeconds: (server) => currentLagSeconds({ clock }, server),
-    },
+    runner: { clock, pitPolicy, state, ec2, timings, faults, events, timers },
     track,
   };
 
