@@ -277,7 +277,7 @@ describe("prepare", () => {
     expect(await heldBy("shop-1")).toHaveLength(9);
   });
 
-  it("fails the start naming each server that is not ready, with its reason, and writes nothing", async () => {
+  it("fails the start naming each server that is not ready, with its state and reason, and records only the refusal", async () => {
     const error = (await prepare(input("strict-1", "estate-strict"), env.engine).catch(
       (caught: unknown) => caught,
     )) as ServersNotReadyError;
@@ -285,20 +285,31 @@ describe("prepare", () => {
     expect([...error.notReady].sort((a, b) => a.reason.localeCompare(b.reason))).toEqual([
       {
         sourceServerId: idOf("estate-web-31"),
+        state: "INITIAL_SYNC",
         reason: "replication is INITIAL_SYNC, not CONTINUOUS (host estate-web-31)",
       },
       {
         sourceServerId: idOf("estate-workers-17"),
+        state: "STALLED",
         reason: "replication is STALLED: fix replication on the source server (host estate-workers-17)",
       },
       {
         sourceServerId: idOf("estate-reporting-04"),
+        state: "CONTINUOUS",
         reason: "replication lag 25m exceeds the RPO of 15m (host estate-reporting-04)",
       },
     ]);
-    expect(error.message).toContain(`${idOf("estate-web-31")}: replication is INITIAL_SYNC`);
+    expect(error.message).toContain(`${idOf("estate-web-31")} (INITIAL_SYNC): replication is INITIAL_SYNC`);
     expect(error.message).toContain("set failure.notReady: skip");
-    expect(await partition("strict-1")).toEqual([]);
+    // Only META, closed with the refusal, so the status can say why: no wave, batch or server, no lock.
+    expect(countByKind(await partition("strict-1"))).toEqual({ META: 1 });
+    expect(await env.engine.executions.getMeta("strict-1")).toMatchObject({
+      status: "FAILED",
+      error: "ServersNotReadyError",
+      cause: error.message,
+      serverCount: 0,
+    });
+    expect((await env.engine.executions.getMeta("strict-1"))?.prepared).toBeUndefined();
     expect(await heldBy("strict-1")).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import {
   approvalWaitSeconds,
   assessRecoverability,
   GroupResolutionError,
+  LiveRecoveryInstancesError,
   layoutRecovery,
   needsSnapshots,
   type PitSnapshot,
@@ -27,6 +28,7 @@ import {
 import { aws } from "./launch/aws-failures";
 import { refuseLiveRecoveryInstances } from "./prepare/live-recovery-guard";
 import { recoverySnapshotsOf } from "./prepare/pit-snapshots";
+import { recordRefusal } from "./prepare/refusal-record";
 import { describeAllSourceServers, selectionProblems } from "./prepare/source-server-selection";
 
 /** The execution input plus the execution's start time, the clock of everything Prepare records. */
@@ -66,8 +68,10 @@ export const MAX_LISTED_SKIPPED = 200;
  * Lays the execution out in the executions table: the pinned plan against the DRS source servers
  * as they are now, checked (every selector resolves, every server ready or skippable by the mode's
  * rules — `assessRecoverability`, with the PIT snapshots a RECOVERY or an `asOf` needs), then META,
- * the server locks, and one item per wave, batch and server. Nothing is written when a check
- * fails. A retried Prepare returns the counts of the one that completed, writing nothing.
+ * the server locks, and one item per wave, batch and server. Nothing is written when a selector
+ * does not resolve; a start refused for its servers (not recoverable, live recovery instances in
+ * the way) leaves only META, closed FAILED with the refusal (`recordRefusal`), so the status names
+ * them. A retried Prepare returns the counts of the one that completed, writing nothing.
  * @throws PlanNotFoundError when the pinned plan version is gone
  * @throws GroupResolutionError when listed IDs are not DRS source servers or a group selects none
  * @throws ServersNotReadyError when servers are not ready and the plan does not skip them
@@ -119,13 +123,9 @@ export async function prepare(input: PrepareInput, engine: EngineContext): Promi
       ...(replication && { state: replication.state }),
     };
   });
-  if (notReady.length > 0 && plan.failure.notReady === "abort") throw new ServersNotReadyError(notReady);
 
   const items = executionItems(input, layout);
   const serverIds = items.servers.map((server) => server.sourceServerId);
-  if (input.mode === "RECOVERY" && input.replaceExisting !== true) {
-    await refuseLiveRecoveryInstances(engine, serverIds);
-  }
   const meta: ExecutionMeta = {
     executionId: input.executionId,
     planId: plan.id,
@@ -147,6 +147,16 @@ export async function prepare(input: PrepareInput, engine: EngineContext): Promi
     skipped: notReady.slice(0, MAX_LISTED_SKIPPED),
     skippedCount: notReady.length,
   };
+  if (notReady.length > 0 && plan.failure.notReady === "abort") {
+    await recordRefusal(engine, meta, new ServersNotReadyError(notReady));
+  }
+  if (input.mode === "RECOVERY" && input.replaceExisting !== true) {
+    await refuseLiveRecoveryInstances(engine, serverIds).catch((error: unknown) =>
+      error instanceof LiveRecoveryInstancesError
+        ? recordRefusal(engine, meta, error)
+        : Promise.reject(error),
+    );
+  }
 
   // META first: the server locks decide whether a holder is still running by reading its META.
   // An attempt that died half-way left the same keys, so a retry rewrites them all.
