@@ -118,6 +118,35 @@ describe("start-recovery refusals", () => {
     ]);
   });
 
+  it("refuses an asOf that is unparsable, without a time zone or in the future, and replaceExisting for a drill", async () => {
+    const now = new Date("2026-11-21T10:00:00Z");
+    const problems = async (request: Record<string, unknown>) => {
+      const error = await startRecovery({ ...drill, ...request }, env.engine, now).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(InvalidInputError);
+      return (error as InvalidInputError).problems;
+    };
+    for (const asOf of ["two hours ago", "2026-11-21T08:00:00", "2026-11-21", 1_796_000_000]) {
+      expect(await problems({ asOf })).toEqual([
+        { path: "asOf", message: expect.stringMatching(/^expected an ISO-8601 date-time with a time zone/) },
+      ]);
+    }
+    expect(await problems({ asOf: "2026-11-21T12:00:01+02:00" })).toEqual([
+      {
+        path: "asOf",
+        message:
+          "2026-11-21T12:00:01+02:00 is in the future (now is 2026-11-21T10:00:00.000Z): give a time at or before now",
+      },
+    ]);
+    expect(await problems({ replaceExisting: true })).toEqual([
+      { path: "replaceExisting", message: expect.stringMatching(/^only for mode RECOVERY/) },
+    ]);
+    expect(await problems({ mode: "RECOVERY", confirm: "shop", replaceExisting: "yes" })).toEqual([
+      { path: "replaceExisting", message: expect.stringMatching(/^expected true or false/) },
+    ]);
+  });
+
   it("started nothing and wrote nothing for any refused request", async () => {
     expect(await executions(env)).toEqual([]);
     expect(await tableItemCount(env)).toBe(0);
@@ -238,6 +267,30 @@ describe("start-recovery", () => {
     );
     expect(started).toMatchObject({ mode: "RECOVERY", alreadyStarted: false });
     expect(started.executionId).toMatch(/^shop-recovery-[0-9a-f]{16}$/);
+    await env.engine.aws.sfn.send(new StopExecutionCommand({ executionArn: started.executionArn }));
+  });
+
+  it("carries asOf and replaceExisting in the execution input, for Prepare", async () => {
+    const now = new Date("2026-11-21T10:00:00Z");
+    const started = await startRecovery(
+      {
+        ...drill,
+        mode: "RECOVERY",
+        confirm: "shop",
+        reason: "ransomware",
+        asOf: "2026-11-21T09:00:00+01:00",
+        replaceExisting: true,
+      },
+      env.engine,
+      now,
+    );
+    const described = await env.engine.aws.sfn.send(
+      new DescribeExecutionCommand({ executionArn: started.executionArn }),
+    );
+    expect(JSON.parse(described.input ?? "{}")).toMatchObject({
+      asOf: "2026-11-21T09:00:00+01:00",
+      replaceExisting: true,
+    });
     await env.engine.aws.sfn.send(new StopExecutionCommand({ executionArn: started.executionArn }));
   });
 
