@@ -220,3 +220,50 @@ describe("launch-batches when DRS refuses or fails", () => {
     await settle(env);
   });
 });
+
+describe("launch-batches with chosen snapshots", () => {
+  let env: LocalEngine;
+  beforeAll(async () => {
+    env = await startLocalEngine({ speed: 3000 });
+  });
+  afterAll(() => env.stop());
+
+  it("passes each server's recoverySnapshotID, and a snapshot DRS refuses fails only its server", async () => {
+    const { executionId, waves } = await seedExecution(env, {
+      executionId: "shop-recovery-snapshots",
+      document: await examplePlan("three-tier"),
+      mode: "RECOVERY",
+    });
+    const [good, bad, latest] = waves.get(1) as [string, string, string];
+    const chosen = env.local.drs.recoverySnapshots(good)[3];
+    const set = (id: string, fields: Partial<ServerItem>) =>
+      env.engine.executions.update(keys.server(executionId, 1, id), fields);
+    await set(good, { recoverySnapshotId: chosen?.snapshotID, snapshotAt: chosen?.timestamp });
+    // A snapshot of another server: DRS refuses the whole StartRecovery for it.
+    const foreign = env.local.drs.recoverySnapshots(latest)[0];
+    await set(bad, { recoverySnapshotId: foreign?.snapshotID, snapshotAt: foreign?.timestamp });
+
+    const result = await launchBatches({ executionId, wave: 1, now: nowOf(env) }, env.engine);
+    expect(result).toEqual({ pendingServers: 2, startedBatches: 1, waitingBatches: 0 });
+    const servers = new Map(
+      (await env.engine.executions.servers(executionId)).map((server) => [server.sourceServerId, server]),
+    );
+    expect(servers.get(bad)).toMatchObject({
+      status: "FAILED",
+      failureReason: expect.stringMatching(
+        new RegExp(`^DRS refused to launch it from snapshot ${foreign?.snapshotID}: ValidationException: `),
+      ),
+    });
+    expect(servers.get(good)?.status).toBe("LAUNCHING");
+    expect(servers.get(latest)?.status).toBe("LAUNCHING");
+    const [job] = jobsOf(env, executionId);
+    expect(job?.participatingServers?.map((server) => server.sourceServerID).sort()).toEqual(
+      [good, latest].sort(),
+    );
+    await settle(env);
+    const instances = env.local.drs.recoveryInstances();
+    expect(instances.find((i) => i.sourceServerID === good)?.pointInTimeSnapshotDateTime).toBe(
+      chosen?.timestamp,
+    );
+  });
+});
