@@ -405,3 +405,38 @@ describe("renderRecoveryReportHtml", () => {
     expect(html).toContain("instance &lt;i-x&gt; is protected");
   });
 });
+
+describe("the report's recovery point section", () => {
+  it("shows the RPO achieved against the plan's, the spread and each server's point in time and data loss", () => {
+    const records = healthyDrill([2]);
+    const [first, second] = records.servers as [(typeof records.servers)[0], (typeof records.servers)[0]];
+    records.execution = { ...records.execution, mode: "RECOVERY", rpoSeconds: 300, asOf: at(-7200) };
+    records.servers = [
+      {
+        ...first,
+        replication: { state: "DISCONNECTED", lagSeconds: 10_800 },
+        recoverySnapshotId: "pit-00000000000000001",
+        pointInTime: at(-10_800),
+        dataLossSeconds: 10_800,
+      },
+      {
+        ...second,
+        replication: { state: "CONTINUOUS", lagSeconds: 2 },
+        pointInTime: at(-7200),
+        dataLossSeconds: 7200,
+      },
+    ];
+    const html = renderRecoveryReportHtml(
+      reportOf(records, { status: "SUCCEEDED", endedAt: lastHealthyAt(records) }, lastHealthyAt(records)),
+    );
+    const section = text(
+      html.slice(html.indexOf('<section id="rpo">'), html.indexOf('<section id="counts">')),
+    );
+    expect(section).toContain("Recovery point objective");
+    expect(section).toMatch(/3h .*of 5m target .*breached by 2h 55m/);
+    expect(section).toContain("a spread of 1h between the servers");
+    expect(section).toContain("Recovered as of 2026-11-21 08:00:00 UTC");
+    expect(section).toContain("DISCONNECTED · lag 3h");
+    expect(section).toContain("pit-00000000000000001");
+  });
+});
