@@ -129,6 +129,8 @@ export async function launchedInstances(
 /** Job log events that end a server's launch, and how a person would say them. */
 const FAILURE_EVENTS: Record<string, string> = {
   SNAPSHOT_FAIL: "snapshot failed",
+  // A disconnected server whose point-in-time snapshots are all gone (or unusable) has nothing to launch from.
+  USING_PREVIOUS_SNAPSHOT_FAILED: "launch from the last point-in-time snapshot failed",
   CONVERSION_FAIL: "conversion failed",
   LAUNCH_FAILED: "launch failed",
   SERVER_SKIPPED: "skipped by DRS",
