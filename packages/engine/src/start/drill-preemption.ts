@@ -1,0 +1,131 @@
+import { StopExecutionCommand } from "@aws-sdk/client-sfn";
+import {
+  decidePreemption,
+  type Holder,
+  RecoveryInProgressError,
+  type RecoveryMode,
+  ServerConflictError,
+} from "@drs-orchestrator/core";
+import type { EngineContext } from "../lambda/engine-context";
+import { logger } from "../lambda/powertools";
+import { closeEndedExecution } from "../operations/close-ended-execution";
+import { describeRecoveryWorkflow } from "../operations/recovery-workflow";
+import { type ExecutionMeta, keys } from "../stores/execution-items";
+import { type ActiveRun, acquireActiveRun, activeRun, releaseActiveRun } from "./active-run";
+
+/** The error a pre-empted drill's workflow is stopped with, and its META records. */
+export const DRILL_PREEMPTED = "DrillPreempted";
+
+/** Why a pre-empted drill ended, as its workflow and its META say. */
+export const preemptionCause = (recoveryId: string) => `pre-empted by recovery ${recoveryId}`;
+
+/**
+ * Takes the plan's active run for `run` (acquireActiveRun). A RECOVERY that finds it held by a
+ * running drill of the plan stops that drill first (see preempting) and then takes the plan; any
+ * other holder is refused as before.
+ * @throws RecoveryInProgressError when a RECOVERY holds the plan, or a drill does and `run` is a drill
+ */
+export async function acquirePlanRun(
+  engine: EngineContext,
+  run: ActiveRun,
+  now: Date,
+): Promise<"acquired" | "held"> {
+  try {
+    return await acquireActiveRun(engine, run, now);
+  } catch (error) {
+    if (!(error instanceof RecoveryInProgressError)) throw error;
+    const holder = await activeRun(engine, run.planId);
+    const holders = holder ? [{ executionId: holder.executionId, mode: holder.mode }] : [];
+    const decision = decidePreemption(run.mode, holders);
+    if (decision.action === "REFUSE") throw error;
+    return preempting(engine, decision.drillIds, run.executionId, async () => {
+      // A drill between its start and StartExecution has no workflow to stop: the item is taken from it.
+      for (const drillId of decision.drillIds) await releaseActiveRun(engine, run.planId, drillId);
+      return acquireActiveRun(engine, run, now);
+    });
+  }
+}
+
+/**
+ * Locks the servers for the execution (ServerLocks.acquire). A RECOVERY whose servers are held by
+ * running drills (of any plan) stops those drills first and takes the locks over; a server held by
+ * another RECOVERY (or by an execution of unknown mode) refuses the whole set as before, and then no
+ * drill is stopped.
+ * @throws ServerConflictError naming the servers and executions that hold them
+ */
+export async function acquireServerLocks(
+  engine: EngineContext,
+  execution: { executionId: string; mode: RecoveryMode },
+  sourceServerIds: readonly string[],
+  now: Date,
+): Promise<void> {
+  const { executionId, mode } = execution;
+  try {
+    await engine.locks.acquire(executionId, sourceServerIds, now);
+  } catch (error) {
+    if (!(error instanceof ServerConflictError)) throw error;
+    const decision = decidePreemption(mode, await lockHolders(engine, error.conflicts));
+    if (decision.action === "REFUSE") throw error;
+    await preempting(engine, decision.drillIds, executionId, () =>
+      engine.locks.acquire(executionId, sourceServerIds, now),
+    );
+  }
+}
+
+/**
+ * Stops each drill's workflow (DrillPreempted, `pre-empted by recovery <id>`), lets `take` take over
+ * what they held (a stopped holder no longer runs, so its plan and locks go to the taker without
+ * ever being free for a third execution), then closes them as the execution-status rule would:
+ * ABORTED with that cause, waves in flight ended, what they still hold released, the end announced.
+ * Their cleanup (the drill-ended rule) leaves alone what the recovery holds.
+ */
+async function preempting<T>(
+  engine: EngineContext,
+  drillIds: readonly string[],
+  recoveryId: string,
+  take: () => Promise<T>,
+): Promise<T> {
+  for (const drillId of drillIds) await stopDrill(engine, drillId, recoveryId);
+  try {
+    return await take();
+  } finally {
+    for (const drillId of drillIds) await closeEndedExecution(engine, drillId);
+  }
+}
+
+async function stopDrill(engine: EngineContext, drillId: string, recoveryId: string): Promise<void> {
+  // Recorded before the stop, so whoever closes the drill, and its cleanup, know which recovery took over.
+  await engine.executions.update(
+    keys.meta(drillId),
+    { preemptedBy: recoveryId },
+    {
+      condition: "#status = :running",
+      names: { "#status": "status" },
+      values: { ":running": "RUNNING" satisfies ExecutionMeta["status"] },
+    },
+  );
+  const workflow = await describeRecoveryWorkflow(engine, drillId);
+  if (workflow?.status !== "RUNNING") return;
+  await engine.aws.sfn.send(
+    new StopExecutionCommand({
+      executionArn: workflow.executionArn,
+      error: DRILL_PREEMPTED,
+      cause: preemptionCause(recoveryId),
+    }),
+  );
+  logger.warn("drill stopped: a recovery pre-empts it", { drillExecutionId: drillId, recoveryId });
+}
+
+/** The executions holding the conflicting locks, with their mode from META (unknown when it is gone). */
+async function lockHolders(
+  engine: EngineContext,
+  conflicts: readonly { executionId: string }[],
+): Promise<Holder[]> {
+  const ids = [...new Set(conflicts.map((conflict) => conflict.executionId))];
+  const metas = await engine.executions.getMany<ExecutionMeta>(ids.map((id) => keys.meta(id)));
+  const modes = new Map(metas.map((meta) => [meta.executionId, meta.mode]));
+  return ids.map((executionId) => {
+    const mode = modes.get(executionId);
+    return mode === undefined ? { executionId } : { executionId, mode };
+  });
+}
