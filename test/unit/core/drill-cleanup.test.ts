@@ -258,7 +258,8 @@ describe("recoveryHolds", () => {
             ).values(),
           ];
           const holders = new Map<string, LockHolderView>(Object.entries(views));
-          const held = recoveryHolds({ drillId: ME, sourceServerIds, locks, holders });
+          const { held, awaiting } = recoveryHolds({ drillId: ME, sourceServerIds, locks, holders });
+          expect(awaiting).toBeUndefined();
           const expected = locks.filter(
             (lock) =>
               sourceServerIds.includes(lock.sourceServerId) &&
@@ -273,25 +274,26 @@ describe("recoveryHolds", () => {
     );
   });
 
-  it("holds every server while the pre-empting recovery runs and has not taken its locks, none once it ended", () => {
+  it("waits for the pre-empting recovery while it runs and has not taken its locks, and not once it has or ended", () => {
     const sourceServerIds = [serverId(1), serverId(2)];
-    const locks = [{ sourceServerId: serverId(1), executionId: ME, released: false }];
+    const locks = [
+      { sourceServerId: serverId(1), executionId: ME, released: false },
+      { sourceServerId: serverId(2), executionId: RECOVERY, released: false },
+    ];
     const holds = (preemptedBy: { running: boolean; prepared: boolean }) =>
       recoveryHolds({
         drillId: ME,
         sourceServerIds,
         locks,
-        holders: new Map(),
+        holders: new Map([[RECOVERY, { mode: "RECOVERY", running: preemptedBy.running }]]),
         preemptedBy: { executionId: RECOVERY, ...preemptedBy },
       });
-    expect(holds({ running: true, prepared: false })).toEqual(
-      new Map([
-        [serverId(1), RECOVERY],
-        [serverId(2), RECOVERY],
-      ]),
-    );
-    // Prepared: its locks say which servers it holds (here none), and an ended one holds nothing.
-    expect(holds({ running: true, prepared: true })).toEqual(new Map());
-    expect(holds({ running: false, prepared: false })).toEqual(new Map());
+    expect(holds({ running: true, prepared: false })).toEqual({
+      held: new Map([[serverId(2), RECOVERY]]),
+      awaiting: RECOVERY,
+    });
+    // Prepared: its locks say which servers it holds; ended: it holds nothing.
+    expect(holds({ running: true, prepared: true })).toEqual({ held: new Map([[serverId(2), RECOVERY]]) });
+    expect(holds({ running: false, prepared: false })).toEqual({ held: new Map() });
   });
 });

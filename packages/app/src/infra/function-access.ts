@@ -155,22 +155,23 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     tables: { plans: ["GetItem"], executions: ["GetItem", "UpdateItem"] },
   },
   "hold-drill-cleanup": { sfn: ["SendTaskSuccess"], tables: { executions: ["GetItem", "UpdateItem"] } },
+  // Every cleanup step reads the server locks, their holders and the drill's plan's active run, to
+  // leave alone what a running recovery holds (the active-run module also writes the item: Put/Delete).
   "terminate-drill-instances": {
     drs: ["DescribeJobs", "DescribeRecoveryInstances", "TerminateRecoveryInstances"],
     sfn: ["DescribeExecution"],
-    tables: { executions: [...WAVE_ITEMS, "BatchGetItem"] },
+    tables: { executions: [...WAVE_ITEMS, "BatchGetItem", "PutItem", "DeleteItem"] },
   },
   "await-drill-termination": {
     drs: ["DescribeJobs", "DescribeRecoveryInstances", "TerminateRecoveryInstances"],
     sfn: ["DescribeExecution"],
-    tables: { executions: [...WAVE_ITEMS, "BatchGetItem"] },
+    tables: { executions: [...WAVE_ITEMS, "BatchGetItem", "PutItem", "DeleteItem"] },
   },
-  // Reads the server locks and their holders, to leave the servers of a running recovery alone.
   "revert-launch-settings": {
     drs: ["GetLaunchConfiguration", "UpdateLaunchConfiguration"],
     ec2: ["DescribeLaunchTemplates", "ModifyLaunchTemplate"],
     sfn: ["DescribeExecution"],
-    tables: { executions: [...WAVE_ITEMS, "BatchGetItem"] },
+    tables: { executions: [...WAVE_ITEMS, "BatchGetItem", "PutItem", "DeleteItem"] },
   },
   "complete-drill-cleanup": {
     events: ["PutEvents"],

@@ -102,7 +102,8 @@ export async function awaitDrillTermination(
 /**
  * One idempotent pass: settle the cleanup's TERMINATE jobs that completed, then terminate every
  * drill instance of the execution that is neither going away, nor on a server in a job in progress,
- * nor on a server a running RECOVERY holds (recorded as such, so the report names it).
+ * nor on a server a running RECOVERY holds (recorded as such, so the report names it). While the
+ * recovery that pre-empted the drill has not taken its servers, every instance waits for it.
  */
 async function terminationPass(
   engine: EngineContext,
@@ -141,15 +142,16 @@ async function terminationPass(
 
   const serverIds = servers.map((server) => server.sourceServerId);
   const instances = await recoveryInstances(engine, serverIds);
-  const heldServers = await serversHeldByRecovery(engine, drill, serverIds);
+  const holds = await serversHeldByRecovery(engine, drill, serverIds);
   const selection = selectDrillInstances({
     executionId,
     instances,
     jobOwners: await jobOwners(engine, instances),
-    busyServers,
-    heldServers,
+    // Until the recovery that pre-empted the drill has taken its servers, any of them may be its.
+    busyServers: holds.awaiting === undefined ? busyServers : new Set(serverIds),
+    heldServers: holds.held,
   });
-  await recordHeld(engine, executionId, selection.held, heldServers, records);
+  await recordHeld(engine, executionId, selection.held, holds.held, records);
 
   const activeIds = new Set(active.map((job) => job.jobID));
   const terminating = new Set(

@@ -1,6 +1,11 @@
-import { type LockHolderView, type PreemptingRecovery, recoveryHolds } from "@drs-orchestrator/core";
+import {
+  type LockHolderView,
+  type PreemptingRecovery,
+  type RecoveryHolds,
+  recoveryHolds,
+} from "@drs-orchestrator/core";
 import type { EngineContext } from "../lambda/engine-context";
-import { describeRecoveryWorkflow } from "../operations/recovery-workflow";
+import { activeRun, activeRunLive } from "../start/active-run";
 import { type ExecutionMeta, keys } from "../stores/execution-items";
 
 interface LockItem {
@@ -10,15 +15,15 @@ interface LockItem {
 }
 
 /**
- * The drill's servers that a running RECOVERY holds, with the recovery's execution ID (see
- * recoveryHolds): its cleanup leaves them alone. Read from the server locks and their holders' META,
- * and from the RECOVERY that pre-empted the drill while it has not yet taken its locks.
+ * Which of the drill's servers a running RECOVERY holds, and whether the RECOVERY that pre-empted
+ * the drill has yet to take its locks (see recoveryHolds): read from the server locks and their
+ * holders' META, and from the pre-empting recovery's META or, before it wrote one, the plan's active run.
  */
 export async function serversHeldByRecovery(
   engine: EngineContext,
   drill: ExecutionMeta,
   sourceServerIds: readonly string[],
-): Promise<Map<string, string>> {
+): Promise<RecoveryHolds> {
   const { executions } = engine;
   const lockItems = await executions.getMany<LockItem>(sourceServerIds.map((id) => keys.lock(id)));
   const holderIds = [...new Set(lockItems.map((lock) => lock.executionId))].filter(
@@ -40,15 +45,21 @@ export async function serversHeldByRecovery(
     })),
     holders,
     ...(drill.preemptedBy !== undefined && {
-      preemptedBy: await preemptingRecovery(engine, drill.preemptedBy),
+      preemptedBy: await preemptingRecovery(engine, drill, drill.preemptedBy),
     }),
   });
 }
 
-async function preemptingRecovery(engine: EngineContext, executionId: string): Promise<PreemptingRecovery> {
+async function preemptingRecovery(
+  engine: EngineContext,
+  drill: ExecutionMeta,
+  executionId: string,
+): Promise<PreemptingRecovery> {
   const meta = await engine.executions.getMeta(executionId);
   if (meta) return { executionId, running: meta.status === "RUNNING", prepared: meta.prepared === true };
-  // Started but not yet prepared: only Step Functions knows whether it still runs.
-  const workflow = await describeRecoveryWorkflow(engine, executionId);
-  return { executionId, running: workflow?.status === "RUNNING", prepared: false };
+  // Before its Prepare it took the drill's plan (acquirePlanRun): it runs, or is on its way to
+  // StartExecution, for as long as the plan's active run says so, on the starters' clock.
+  const holder = await activeRun(engine, drill.planId);
+  const running = holder?.executionId === executionId && (await activeRunLive(engine, holder, new Date()));
+  return { executionId, running, prepared: false };
 }

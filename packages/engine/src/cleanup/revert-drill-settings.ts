@@ -56,13 +56,14 @@ export async function revertDrillLaunchSettings(
   const changed = servers.filter(
     (server) => drillChangedSettings(server.settings) && !handled.has(server.sourceServerId),
   );
-  const heldServers = await serversHeldByRecovery(
+  const holds = await serversHeldByRecovery(
     engine,
     drill,
     changed.map((server) => server.sourceServerId),
   );
   const outcomes = await mapLimit(changed, CONCURRENCY, (server) => {
-    const recoveryId = heldServers.get(server.sourceServerId);
+    // A pre-empting recovery still taking its servers may take any of them: none is reverted under it.
+    const recoveryId = holds.held.get(server.sourceServerId) ?? holds.awaiting;
     return recoveryId === undefined
       ? revertServer(engine, server, now)
       : recordHeld(engine, server, recoveryId);

@@ -11,7 +11,7 @@ import { logger } from "../lambda/powertools";
 import { closeEndedExecution } from "../operations/close-ended-execution";
 import { describeRecoveryWorkflow } from "../operations/recovery-workflow";
 import { type ExecutionMeta, keys } from "../stores/execution-items";
-import { type ActiveRun, acquireActiveRun, activeRun, releaseActiveRun } from "./active-run";
+import { type ActiveRun, acquireActiveRun, activeRun, takeOverActiveRun } from "./active-run";
 
 /** The error a pre-empted drill's workflow is stopped with, and its META records. */
 export const DRILL_PREEMPTED = "DrillPreempted";
@@ -21,8 +21,9 @@ export const preemptionCause = (recoveryId: string) => `pre-empted by recovery $
 
 /**
  * Takes the plan's active run for `run` (acquireActiveRun). A RECOVERY that finds it held by a
- * running drill of the plan stops that drill first (see preempting) and then takes the plan; any
- * other holder is refused as before.
+ * running drill of the plan takes the plan from that drill, then stops and closes the drill (see
+ * stopDrill); any other holder is refused as before. The plan passes to the recovery before the
+ * drill stops, so the drill's cleanup, started by its stop, already finds which recovery takes over.
  * @throws RecoveryInProgressError when a RECOVERY holds the plan, or a drill does and `run` is a drill
  */
 export async function acquirePlanRun(
@@ -35,22 +36,25 @@ export async function acquirePlanRun(
   } catch (error) {
     if (!(error instanceof RecoveryInProgressError)) throw error;
     const holder = await activeRun(engine, run.planId);
-    const holders = holder ? [{ executionId: holder.executionId, mode: holder.mode }] : [];
-    const decision = decidePreemption(run.mode, holders);
+    if (!holder) throw error;
+    const decision = decidePreemption(run.mode, [{ executionId: holder.executionId, mode: holder.mode }]);
     if (decision.action === "REFUSE") throw error;
-    return preempting(engine, decision.drillIds, run.executionId, async () => {
-      // A drill between its start and StartExecution has no workflow to stop: the item is taken from it.
-      for (const drillId of decision.drillIds) await releaseActiveRun(engine, run.planId, drillId);
-      return acquireActiveRun(engine, run, now);
-    });
+    if (!(await takeOverActiveRun(engine, run, holder.executionId))) throw error;
+    // A drill between its start and StartExecution has no workflow to stop; without the plan it
+    // meets the recovery's server locks at its Prepare.
+    await stopDrill(engine, holder.executionId, run.executionId);
+    await closeEndedExecution(engine, holder.executionId);
+    return "acquired";
   }
 }
 
 /**
  * Locks the servers for the execution (ServerLocks.acquire). A RECOVERY whose servers are held by
- * running drills (of any plan) stops those drills first and takes the locks over; a server held by
- * another RECOVERY (or by an execution of unknown mode) refuses the whole set as before, and then no
- * drill is stopped.
+ * running drills (of any plan) stops those drills, takes the locks over (a stopped holder no longer
+ * runs, so they go straight to the recovery, never free for a third execution), then closes the
+ * drills; a server held by another RECOVERY (or by an execution of unknown mode) refuses the whole
+ * set as before, and then no drill is stopped. The recovery's META is written by then, so the
+ * drills' cleanup waits for it to take its locks before it decides what to leave alone.
  * @throws ServerConflictError naming the servers and executions that hold them
  */
 export async function acquireServerLocks(
@@ -66,33 +70,20 @@ export async function acquireServerLocks(
     if (!(error instanceof ServerConflictError)) throw error;
     const decision = decidePreemption(mode, await lockHolders(engine, error.conflicts));
     if (decision.action === "REFUSE") throw error;
-    await preempting(engine, decision.drillIds, executionId, () =>
-      engine.locks.acquire(executionId, sourceServerIds, now),
-    );
+    for (const drillId of decision.drillIds) await stopDrill(engine, drillId, executionId);
+    try {
+      await engine.locks.acquire(executionId, sourceServerIds, now);
+    } finally {
+      for (const drillId of decision.drillIds) await closeEndedExecution(engine, drillId);
+    }
   }
 }
 
 /**
- * Stops each drill's workflow (DrillPreempted, `pre-empted by recovery <id>`), lets `take` take over
- * what they held (a stopped holder no longer runs, so its plan and locks go to the taker without
- * ever being free for a third execution), then closes them as the execution-status rule would:
- * ABORTED with that cause, waves in flight ended, what they still hold released, the end announced.
- * Their cleanup (the drill-ended rule) leaves alone what the recovery holds.
+ * Stops the drill's workflow (DrillPreempted, `pre-empted by recovery <id>`); closeEndedExecution
+ * then closes it as the execution-status rule would: ABORTED with that cause, waves in flight
+ * ended, what it still holds released, its end announced.
  */
-async function preempting<T>(
-  engine: EngineContext,
-  drillIds: readonly string[],
-  recoveryId: string,
-  take: () => Promise<T>,
-): Promise<T> {
-  for (const drillId of drillIds) await stopDrill(engine, drillId, recoveryId);
-  try {
-    return await take();
-  } finally {
-    for (const drillId of drillIds) await closeEndedExecution(engine, drillId);
-  }
-}
-
 async function stopDrill(engine: EngineContext, drillId: string, recoveryId: string): Promise<void> {
   // Recorded before the stop, so whoever closes the drill, and its cleanup, know which recovery took over.
   await engine.executions.update(
