@@ -39,7 +39,9 @@ export async function acquirePlanRun(
     if (!holder) throw error;
     const decision = decidePreemption(run.mode, [{ executionId: holder.executionId, mode: holder.mode }]);
     if (decision.action === "REFUSE") throw error;
-    if (!(await takeOverActiveRun(engine, run, holder.executionId))) throw error;
+    // Another start took the plan meanwhile: the plan's new holder decides.
+    if (!(await takeOverActiveRun(engine, run, holder.executionId)))
+      return acquireActiveRun(engine, run, now);
     // A drill between its start and StartExecution has no workflow to stop; without the plan it
     // meets the recovery's server locks at its Prepare.
     await stopDrill(engine, holder.executionId, run.executionId);
