@@ -193,6 +193,26 @@ describe("an execution stopped outside the product", () => {
       result: { executionId, outcome: "ALREADY_CLOSED", reason: "it had already ended ABORTED" },
     });
     expect(await env.engine.executions.getMeta(executionId)).toEqual(closed);
+    // Another stage's recovery state machine is that stage's business.
+    const otherStage = env.app.recoveryStateMachineArn.replace("-local-recovery", "-prod-recovery");
+    const foreign = await env.invoke("close-ended-execution", {
+      source: "aws.states",
+      "detail-type": "Step Functions Execution Status Change",
+      detail: {
+        executionArn: started.executionArn.replace("-local-recovery", "-prod-recovery"),
+        stateMachineArn: otherStage,
+        name: executionId,
+        status: "ABORTED",
+      },
+    });
+    expect(foreign).toEqual({
+      ok: true,
+      result: {
+        executionId,
+        outcome: "IGNORED",
+        reason: `${otherStage} is not this stage's recovery state machine`,
+      },
+    });
   }, 120_000);
 
   it("leaves its locks to the next execution even when its status change never arrives", async () => {
