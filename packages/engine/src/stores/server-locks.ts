@@ -34,8 +34,10 @@ export class ServerLocks {
   ): Promise<void> {
     const taken: string[] = [];
     const conflicts: { sourceServerId: string; executionId: string }[] = [];
+    // One look per holder, however many of the servers it holds (thousands, against API quotas).
+    const holders = new Map<string, Promise<boolean>>();
     for (const sourceServerId of sourceServerIds) {
-      if (await this.take(executionId, sourceServerId, now)) taken.push(sourceServerId);
+      if (await this.take(executionId, sourceServerId, now, holders)) taken.push(sourceServerId);
       else {
         const owner = await this.store.get<{ executionId: string }>(keys.lock(sourceServerId));
         conflicts.push({ sourceServerId, executionId: owner?.executionId ?? "unknown" });
@@ -60,7 +62,12 @@ export class ServerLocks {
     }
   }
 
-  private async take(executionId: string, sourceServerId: string, now: Date): Promise<boolean> {
+  private async take(
+    executionId: string,
+    sourceServerId: string,
+    now: Date,
+    holders: Map<string, Promise<boolean>>,
+  ): Promise<boolean> {
     const key = keys.lock(sourceServerId);
     const item = { executionId, sourceServerId, acquiredAt: now.toISOString() };
     if (await this.store.create(key, item)) return true;
@@ -68,7 +75,11 @@ export class ServerLocks {
     if (!current) return this.store.create(key, item);
     // A lock this execution released (a failed attempt cleaning up) is taken again below, not reused as released.
     if (current.executionId === executionId && current.releasedAt === undefined) return true;
-    if (current.releasedAt === undefined && (await this.holderRuns(current, now))) return false;
+    if (current.releasedAt === undefined) {
+      const runs = holders.get(current.executionId) ?? this.holderRuns(current, now);
+      holders.set(current.executionId, runs);
+      if (await runs) return false;
+    }
     return this.store.update(key, item, {
       condition: "executionId = :owner",
       values: { ":owner": current.executionId },
