@@ -23,7 +23,10 @@ export interface WorkflowEnding {
   reason?: string;
 }
 
-/** The error Step Functions records for an execution that ran past its TimeoutSeconds. */
+/**
+ * The error of an execution that ran past its state machine's TimeoutSeconds (a Standard execution
+ * runs a year at most without one: https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html).
+ */
 export const WORKFLOW_TIMEOUT_ERROR = "States.Timeout";
 
 const STOPPED_BEFORE_FINALIZE: Record<
