@@ -16,7 +16,7 @@ export type ClosedExecution =
   | { outcome: "RUNNING"; meta?: ExecutionMeta }
   /** It ended before Prepare wrote META: only the plan's active run was held, and is released. */
   | { outcome: "NOT_PREPARED"; workflow: RecoveryWorkflow }
-  /** Neither Step Functions nor the executions table knows it. */
+  /** Step Functions does not know its workflow: nothing says it ended. */
   | { outcome: "UNKNOWN" };
 
 /**
@@ -33,7 +33,7 @@ export async function closeEndedExecution(
   const workflow = await describeRecoveryWorkflow(engine, executionId);
   const meta = await engine.executions.getMeta(executionId);
   if (meta && meta.status !== "RUNNING") return { outcome: "ALREADY_CLOSED", meta };
-  if (!workflow) return meta ? { outcome: "RUNNING", meta } : { outcome: "UNKNOWN" };
+  if (!workflow) return { outcome: "UNKNOWN" };
   const ending = workflowEnding(workflow);
   if (!ending) return { outcome: "RUNNING", ...(meta && { meta }) };
   if (!meta) {

@@ -43,7 +43,7 @@ export async function onExecutionEnded(
         "it ended before it recorded anything; its plan is released",
       );
     case "UNKNOWN":
-      return outcome(executionId, "UNKNOWN", "Step Functions does not know it");
+      return outcome(executionId, "UNKNOWN", "Step Functions does not know its workflow");
   }
 }
 
