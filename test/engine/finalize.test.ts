@@ -173,12 +173,15 @@ async function seedDrill(executionId: string, planId: string, rtoSeconds: number
   return serverIds;
 }
 
-/** Another execution over the same servers can lock them only once the first released them. */
+/**
+ * Another execution over the same servers can lock them only once the first released them. The
+ * first has no workflow here, so it is alive only for a start's time after it took its locks (at(0)).
+ */
 async function lockable(serverIds: string[]): Promise<boolean> {
   const other = `other-${serverIds[0]}`;
   await env.engine.executions.create(keys.meta(other), { executionId: other, status: "RUNNING" });
   try {
-    await env.engine.locks.acquire(other, serverIds);
+    await env.engine.locks.acquire(other, serverIds, new Date(at(60)));
     await env.engine.locks.release(other, serverIds);
     return true;
   } catch {

@@ -84,10 +84,13 @@ describe("cancelRecovery", () => {
       error: "RecoveryCancelled",
       cause: "cancelled by ops-tests: the drill window closed",
     });
+    // Closed as of the workflow's stop, whether the cancel or the execution-status rule got there first.
+    const stoppedAt = workflow?.stopDate?.toISOString() as string;
+    expect(Date.parse(stoppedAt)).toBeGreaterThanOrEqual(cancelledAt.getTime());
     const meta = await env.engine.executions.getMeta(executionId);
     expect(meta).toMatchObject({
       status: "ABORTED",
-      endedAt: cancelledAt.toISOString(),
+      endedAt: stoppedAt,
       error: "RecoveryCancelled",
       cause: "cancelled by ops-tests: the drill window closed",
       summary: { servers: 9, healthy: 6, notLaunched: 3, rtoBreached: true },
@@ -106,7 +109,7 @@ describe("cancelRecovery", () => {
     expect(status).toMatchObject({
       status: "ABORTED",
       workflowStatus: "ABORTED",
-      endedAt: cancelledAt.toISOString(),
+      endedAt: stoppedAt,
       error: "RecoveryCancelled",
       pendingApprovals: [],
       rto: { breached: true },
@@ -163,12 +166,15 @@ describe("cancelRecovery", () => {
     ).toBe(false);
   });
 
-  it("closes an execution whose workflow was stopped outside the product and never finalized", async () => {
+  it("closes an execution whose workflow was stopped outside the product and whose status change was lost", async () => {
     const started = await shopDrillAtGate();
     const { executionId } = started;
+    const reattach = await env.detachRule("execution-ended");
     await env.sfn.send(
       new StopExecutionCommand({ executionArn: started.executionArn, cause: "stopped in the console" }),
     );
+    // Only the execution-status rule closes such an execution by itself; its event went nowhere.
+    await reattach();
 
     // The stopped workflow wins over META, which nothing will finalize.
     const stopped = await getRecoveryStatus(env.engine, executionId, { now: now() });

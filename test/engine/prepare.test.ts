@@ -6,6 +6,7 @@ import {
   ServersNotReadyError,
 } from "@drs-orchestrator/core";
 import {
+  describeRecoveryWorkflow,
   type ExecutionMeta,
   ExecutionStore,
   keys,
@@ -241,7 +242,11 @@ describe("prepare", () => {
       }
     }
     const failing = new FailingStore(env.engine.aws.dynamo, env.engine.config.executionsTable);
-    const broken = { ...env.engine, executions: failing, locks: new ServerLocks(failing) };
+    const broken = {
+      ...env.engine,
+      executions: failing,
+      locks: new ServerLocks(failing, (id) => describeRecoveryWorkflow(env.engine, id)),
+    };
     const payments = [...["db-01", "db-02"], ...["api-01", "api-02", "api-03", "api-04"]].map((host) =>
       idOf(`payments-${host}`),
     );
@@ -262,7 +267,11 @@ describe("prepare", () => {
   });
 
   it("refuses a second execution over the same servers and leaves nothing locked by it", async () => {
-    const attempt = prepare(input("overlap-1", "overlap"), env.engine);
+    // shop-1 has no workflow here (Prepare runs alone), so it counts as an execution that has not
+    // reached Step Functions yet: alive for a start's time after it took its locks.
+    const holder = await env.engine.executions.getMeta("shop-1");
+    const startedAt = new Date(Date.parse(holder?.startedAt ?? "") + 60_000).toISOString();
+    const attempt = prepare({ ...input("overlap-1", "overlap"), startedAt }, env.engine);
     await expect(attempt).rejects.toBeInstanceOf(ServerConflictError);
     await expect(attempt).rejects.toThrow(/3 in shop-1 \(/);
     const error = (await attempt.catch((caught: unknown) => caught)) as ServerConflictError;

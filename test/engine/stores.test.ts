@@ -1,5 +1,11 @@
+import {
+  CreateStateMachineCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from "@aws-sdk/client-sfn";
 import { PlanNotFoundError, PlanValidationError, ServerConflictError } from "@drs-orchestrator/core";
-import { keys } from "@drs-orchestrator/engine";
+import { ABANDONED_START_SECONDS, executionArnOf, keys } from "@drs-orchestrator/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalEngine, startLocalEngine } from "../support/local-engine";
 
@@ -76,5 +82,73 @@ describe("server locks", () => {
     await running("exec-d");
     await locks.acquire("exec-d", ["s-00000000000000009"]);
     expect(await executions.get(keys.lock("s-00000000000000009"))).toMatchObject({ executionId: "exec-d" });
+  });
+
+  describe("a holder whose META still says RUNNING", () => {
+    let sfn: SFNClient;
+    const server = "s-00000000000000020";
+    /** Starts a workflow named after the execution on the recovery state machine, waiting for days. */
+    const startWorkflow = async (executionId: string) => {
+      await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: env.engine.config.recoveryStateMachineArn,
+          name: executionId,
+          input: "{}",
+        }),
+      );
+    };
+    const lockAt = (seconds: number) => new Date(Date.parse("2026-11-21T10:00:00Z") + seconds * 1000);
+
+    beforeAll(async () => {
+      sfn = new SFNClient({});
+      const name = env.engine.config.recoveryStateMachineArn.split(":").at(-1) as string;
+      await sfn.send(
+        new CreateStateMachineCommand({
+          name,
+          roleArn: `arn:aws:iam::${env.local.accountId}:role/${name}`,
+          definition: JSON.stringify({
+            StartAt: "Hold",
+            States: { Hold: { Type: "Wait", Seconds: 30 * 86_400, End: true } },
+          }),
+        }),
+      );
+    });
+    afterAll(() => sfn.destroy());
+
+    it("keeps its locks while its workflow runs, and loses them once the workflow was stopped", async () => {
+      const { locks, executions } = env.engine;
+      await running("exec-e");
+      await startWorkflow("exec-e");
+      await locks.acquire("exec-e", [server], lockAt(0));
+      await running("exec-f");
+      // Long after it took the lock: Step Functions says it runs.
+      await expect(locks.acquire("exec-f", [server], lockAt(86_400))).rejects.toBeInstanceOf(
+        ServerConflictError,
+      );
+
+      // Stopped as in the console: nothing closed its META, only Step Functions knows it ended.
+      await sfn.send(
+        new StopExecutionCommand({
+          executionArn: executionArnOf(env.engine.config.recoveryStateMachineArn, "exec-e"),
+          cause: "stopped in the console",
+        }),
+      );
+      expect((await executions.getMeta("exec-e"))?.status).toBe("RUNNING");
+      await locks.acquire("exec-f", [server], lockAt(86_400));
+      expect(await executions.get(keys.lock(server))).toMatchObject({ executionId: "exec-f" });
+    });
+
+    it("keeps the locks of one Step Functions does not know for a start's time after it took them", async () => {
+      const { locks, executions } = env.engine;
+      const other = "s-00000000000000021";
+      await running("exec-g");
+      await locks.acquire("exec-g", [other], lockAt(0));
+      await running("exec-h");
+      await expect(
+        locks.acquire("exec-h", [other], lockAt(ABANDONED_START_SECONDS - 1)),
+      ).rejects.toBeInstanceOf(ServerConflictError);
+      await locks.acquire("exec-h", [other], lockAt(ABANDONED_START_SECONDS));
+      expect(await executions.get(keys.lock(other))).toMatchObject({ executionId: "exec-h" });
+    });
   });
 });

@@ -41,13 +41,22 @@ const DOCUMENT_COMMANDS: Record<string, string> = {
   TransactWrite: "TransactWriteItems",
 };
 
-/** Store classes reached through the engine context, with the table each one reads and writes. */
-const STORES = {
+/**
+ * Store classes reached through the engine context, with the table each one reads and writes, and
+ * the functions the engine context hands a store (by the field the store keeps it in) with the module
+ * that declares each.
+ */
+const STORES: Record<string, { file: string; table: string; injected?: Record<string, string> }> = {
   executions: { file: "stores/execution-store.ts", table: "executions" },
   plans: { file: "stores/plan-store.ts", table: "plans" },
-  locks: { file: "stores/server-locks.ts", table: "executions" },
-} as const;
-type StoreName = keyof typeof STORES;
+  // ServerLocks asks Step Functions about a holder through describeRecoveryWorkflow.
+  locks: {
+    file: "stores/server-locks.ts",
+    table: "executions",
+    injected: { workflowOf: "operations/recovery-workflow.ts" },
+  },
+};
+type StoreName = "executions" | "plans" | "locks";
 
 const read = (file: string) => readFileSync(file, "utf8");
 
@@ -122,12 +131,18 @@ function storeMethodCalls(store: StoreName, method: string, seen: Set<string>): 
   const key = `${store}.${method}`;
   if (seen.has(key)) return [];
   seen.add(key);
-  const source = read(join(engineSrc, STORES[store].file));
+  const spec = STORES[store] as (typeof STORES)[string];
+  const source = read(join(engineSrc, spec.file));
   const body = methodBodies(source).get(method);
-  if (body === undefined) throw new Error(`no method ${method} in ${STORES[store].file}`);
-  const calls = commandsIn(body, valueImports(source), STORES[store].table);
-  for (const match of body.matchAll(/this\.(\w+)(?:<[^>]*>)?\(/g))
-    calls.push(...storeMethodCalls(store, match[1] ?? "", seen));
+  if (body === undefined) throw new Error(`no method ${method} in ${spec.file}`);
+  const calls = commandsIn(body, valueImports(source), spec.table);
+  for (const match of body.matchAll(/this\.(\w+)(?:<[^>]*>)?\(/g)) {
+    const name = match[1] ?? "";
+    const injected = spec.injected?.[name];
+    calls.push(
+      ...(injected ? moduleCalls(join(engineSrc, injected), seen) : storeMethodCalls(store, name, seen)),
+    );
+  }
   // ServerLocks works through the execution store it holds.
   for (const match of body.matchAll(/this\.store\.(\w+)(?:<[^>]*>)?\(/g)) {
     calls.push(...storeMethodCalls("executions", match[1] ?? "", seen));

@@ -1,5 +1,6 @@
 import { DrsClient } from "@aws-sdk/client-drs";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { EventBridgeClient, PutTargetsCommand, RemoveTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import {
   DescribeExecutionCommand,
@@ -12,7 +13,10 @@ import {
   type DeployLocalAppOptions,
   deployLocalApp,
   type LocalApp,
+  lambdaArn,
   localClientConfig,
+  RULES,
+  resourceName,
 } from "@drs-orchestrator/app";
 import { type Fleet, loadDocumentFile } from "@drs-orchestrator/core";
 import {
@@ -109,6 +113,11 @@ export interface DeployedApp {
   /** Starts a drill and waits for it to end. */
   drill(planId: string, options?: WaitOptions | number): Promise<EndedExecution>;
   history(executionArn: string): Promise<HistoryEvent[]>;
+  /**
+   * Takes the target off one of the app's rules (by its name in RULES), so its events reach nobody,
+   * as a lost event would; resolves to a function that puts the target back.
+   */
+  detachRule(ruleName: string): Promise<() => Promise<void>>;
   stop(): Promise<void>;
 }
 
@@ -248,6 +257,34 @@ export async function startDeployedApp(options: DeployedAppOptions = {}): Promis
         return waitForEnd(await startDrill(planId), options);
       },
       history,
+      async detachRule(ruleName) {
+        const rule = RULES.find((candidate) => candidate.name === ruleName);
+        if (!rule) throw new Error(`no rule ${ruleName} in RULES`);
+        const events = new EventBridgeClient(clientConfig);
+        const target = {
+          Rule: resourceName(app.stage, rule.name),
+          EventBusName: rule.bus === "app" ? app.eventBusName : "default",
+        };
+        await events.send(new RemoveTargetsCommand({ ...target, Ids: [rule.targetFunction] }));
+        return async () => {
+          await events.send(
+            new PutTargetsCommand({
+              ...target,
+              Targets: [
+                {
+                  Id: rule.targetFunction,
+                  Arn: lambdaArn(
+                    local.region,
+                    local.accountId,
+                    app.functionNames[rule.targetFunction] as string,
+                  ),
+                },
+              ],
+            }),
+          );
+          events.destroy();
+        };
+      },
       async stop() {
         sfn.destroy();
         ec2.destroy();

@@ -1,5 +1,6 @@
 export * from "./approval/approval-gate";
 export * from "./cleanup/drill-instances";
+export * from "./cleanup/recovery-holds";
 export * from "./cleanup/settings-revert";
 export * from "./common/duration";
 export * from "./common/errors";
@@ -7,6 +8,8 @@ export * from "./events/alarm-state-change";
 export * from "./events/drs-events";
 export * from "./events/outbound-events";
 export * from "./events/recovery-requested";
+export * from "./execution/preemption";
+export * from "./execution/workflow-ending";
 export * from "./fleet/fleet-schema";
 export * from "./fleet/parse-fleet";
 export * from "./hooks/hook-phase";

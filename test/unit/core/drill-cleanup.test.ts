@@ -2,8 +2,10 @@ import {
   type DrillCleanupServerRecord,
   type DrillSettingsRecord,
   drillChangedSettings,
+  type LockHolderView,
   planSettingsRevert,
   type RecoveryInstanceView,
+  recoveryHolds,
   selectDrillInstances,
   summarizeDrillCleanup,
 } from "@drs-orchestrator/core";
@@ -36,29 +38,37 @@ function strip<T extends object>(value: T): T {
 }
 
 describe("selectDrillInstances", () => {
-  it("selects only running drill instances of the execution's own jobs, each once, busy ones for later", () => {
+  it("selects only running drill instances of the execution's own jobs, each once, busy ones for later, held ones never", () => {
+    const serverId = (n: number) => `s-${String(n).padStart(17, "0")}`;
     fc.assert(
       fc.property(
         fc.uniqueArray(instance, { selector: (i) => i.recoveryInstanceId, maxLength: 40 }),
         fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 10 }),
-        (raw, busy) => {
+        fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 10 }),
+        (raw, busy, holds) => {
           const instances = raw.map(strip) as RecoveryInstanceView[];
-          const busyServers = new Set(busy.map((n) => `s-${String(n).padStart(17, "0")}`));
-          const { terminate, waiting } = selectDrillInstances({
+          const busyServers = new Set(busy.map(serverId));
+          const heldServers = new Map(holds.map((n) => [serverId(n), "shop-recovery-0123456789abcdef"]));
+          const { terminate, waiting, held } = selectDrillInstances({
             executionId: ME,
             instances,
             jobOwners: owners,
             busyServers,
+            heldServers,
           });
           const ours = (i: RecoveryInstanceView) =>
             i.isDrill &&
             i.jobId !== undefined &&
             owners.get(i.jobId) === ME &&
             !["SHUTTING-DOWN", "TERMINATED", "NOT_FOUND"].includes(i.ec2InstanceState ?? "");
-          for (const chosen of [...terminate, ...waiting]) expect(ours(chosen)).toBe(true);
+          for (const chosen of [...terminate, ...waiting, ...held]) expect(ours(chosen)).toBe(true);
+          for (const chosen of [...terminate, ...waiting]) {
+            expect(heldServers.has(chosen.sourceServerId)).toBe(false);
+          }
+          for (const chosen of held) expect(heldServers.has(chosen.sourceServerId)).toBe(true);
           for (const chosen of terminate) expect(busyServers.has(chosen.sourceServerId)).toBe(false);
-          for (const held of waiting) expect(busyServers.has(held.sourceServerId)).toBe(true);
-          expect(terminate.length + waiting.length).toBe(instances.filter(ours).length);
+          for (const later of waiting) expect(busyServers.has(later.sourceServerId)).toBe(true);
+          expect(terminate.length + waiting.length + held.length).toBe(instances.filter(ours).length);
         },
       ),
     );
@@ -75,6 +85,7 @@ describe("selectDrillInstances", () => {
       ],
       jobOwners: owners,
       busyServers: new Set(),
+      heldServers: new Map(),
     });
     expect(terminate.map((i) => i.recoveryInstanceId)).toEqual(["i-4"]);
     expect(waiting).toEqual([]);
@@ -185,6 +196,7 @@ describe("summarizeDrillCleanup", () => {
       },
       { sourceServerId: "s-2", recoveryInstanceId: "i-2", terminateJobId: "drsjob-2" },
       { sourceServerId: "s-4", revertSkipped: "changed after the drill" },
+      { sourceServerId: "s-5", heldByRecovery: "shop-recovery-0123456789abcdef" },
     ];
     expect(
       summarizeDrillCleanup(
@@ -212,7 +224,76 @@ describe("summarizeDrillCleanup", () => {
           revertedAt: "2026-11-21T10:01:00Z",
         },
       ],
-      skippedServers: [{ sourceServerId: "s-4", reason: "changed after the drill" }],
+      skippedServers: [
+        { sourceServerId: "s-4", reason: "changed after the drill" },
+        { sourceServerId: "s-5", reason: "held by recovery shop-recovery-0123456789abcdef" },
+      ],
     });
+  });
+});
+
+describe("recoveryHolds", () => {
+  const RECOVERY = "shop-recovery-0123456789abcdef";
+  const serverId = (n: number) => `s-${String(n).padStart(17, "0")}`;
+  const holder = fc.record({
+    executionId: fc.constantFrom(ME, OTHER, RECOVERY, "shop-recovery-fedcba9876543210"),
+    released: fc.boolean(),
+  });
+  const holderViews = fc.record({
+    [OTHER]: fc.record({ mode: fc.constant("DRILL" as const), running: fc.boolean() }),
+    [RECOVERY]: fc.record({ mode: fc.constant("RECOVERY" as const), running: fc.boolean() }),
+  });
+
+  it("holds exactly the drill's servers locked by a running RECOVERY, whatever the drill and other drills hold", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 10 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 25 }), holder), { maxLength: 20 }),
+        holderViews,
+        (drilled, rawLocks, views) => {
+          const sourceServerIds = drilled.map(serverId);
+          const locks = [
+            ...new Map(
+              rawLocks.map(([n, lock]) => [serverId(n), { sourceServerId: serverId(n), ...lock }]),
+            ).values(),
+          ];
+          const holders = new Map<string, LockHolderView>(Object.entries(views));
+          const { held, awaiting } = recoveryHolds({ drillId: ME, sourceServerIds, locks, holders });
+          expect(awaiting).toBeUndefined();
+          const expected = locks.filter(
+            (lock) =>
+              sourceServerIds.includes(lock.sourceServerId) &&
+              !lock.released &&
+              lock.executionId === RECOVERY &&
+              holders.get(RECOVERY)?.running === true,
+          );
+          expect(new Map(expected.map((lock) => [lock.sourceServerId, RECOVERY]))).toEqual(held);
+          for (const id of held.keys()) expect(sourceServerIds).toContain(id);
+        },
+      ),
+    );
+  });
+
+  it("waits for the pre-empting recovery while it runs and has not taken its locks, and not once it has or ended", () => {
+    const sourceServerIds = [serverId(1), serverId(2)];
+    const locks = [
+      { sourceServerId: serverId(1), executionId: ME, released: false },
+      { sourceServerId: serverId(2), executionId: RECOVERY, released: false },
+    ];
+    const holds = (preemptedBy: { running: boolean; prepared: boolean }) =>
+      recoveryHolds({
+        drillId: ME,
+        sourceServerIds,
+        locks,
+        holders: new Map([[RECOVERY, { mode: "RECOVERY", running: preemptedBy.running }]]),
+        preemptedBy: { executionId: RECOVERY, ...preemptedBy },
+      });
+    expect(holds({ running: true, prepared: false })).toEqual({
+      held: new Map([[serverId(2), RECOVERY]]),
+      awaiting: RECOVERY,
+    });
+    // Prepared: its locks say which servers it holds; ended: it holds nothing.
+    expect(holds({ running: true, prepared: true })).toEqual({ held: new Map([[serverId(2), RECOVERY]]) });
+    expect(holds({ running: false, prepared: false })).toEqual({ held: new Map() });
   });
 });

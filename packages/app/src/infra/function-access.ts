@@ -65,15 +65,21 @@ export interface FunctionAccess {
 
 const WAVE_ITEMS = ["GetItem", "Query", "UpdateItem"] as const;
 const START = ["StartExecution", "DescribeExecution"] as const;
-const START_TABLES = { plans: ["GetItem"], executions: ["GetItem", "PutItem", "DeleteItem"] } as const;
+/** What closing an execution no Finalize will close touches: its items, its locks, its plan's active run. */
+const CLOSE_ITEMS = ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"] as const;
+/** A start may pre-empt a running drill of the plan: stop its workflow, close it, announce its end. */
+const START_PREEMPTING = [...START, "StopExecution"] as const;
+const START_TABLES = { plans: ["GetItem"], executions: [...CLOSE_ITEMS, "BatchGetItem"] } as const;
 
 /** Per FunctionSpec name (resources/functions.ts): what its handler calls. */
 export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
-  "start-recovery": { sfn: START, tables: START_TABLES },
+  "start-recovery": { sfn: START_PREEMPTING, events: ["PutEvents"], tables: START_TABLES },
+  // Taking the server locks asks Step Functions whether a holder still runs; a RECOVERY pre-empts drills.
   prepare: {
     drs: ["DescribeSourceServers", "DescribeRecoverySnapshots", "DescribeRecoveryInstances"],
+    sfn: ["DescribeExecution", "StopExecution"],
     events: ["PutEvents"],
-    tables: { plans: ["GetItem"], executions: ["GetItem", "PutItem", "UpdateItem", "BatchWriteItem"] },
+    tables: { plans: ["GetItem"], executions: [...CLOSE_ITEMS, "BatchGetItem", "BatchWriteItem"] },
   },
   "apply-launch-settings": {
     drs: ["GetLaunchConfiguration", "UpdateLaunchConfiguration"],
@@ -125,10 +131,16 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     sfn: ["SendTaskSuccess", "SendTaskFailure"],
     tables: { executions: ["GetItem", "UpdateItem"] },
   },
-  "on-recovery-requested": { sfn: START, tables: START_TABLES },
+  "on-recovery-requested": { sfn: START_PREEMPTING, events: ["PutEvents"], tables: START_TABLES },
   "on-alarm-state-change": {
-    sfn: START,
+    sfn: START_PREEMPTING,
+    events: ["PutEvents"],
     tables: { plans: ["GetItem", "Scan"], executions: START_TABLES.executions },
+  },
+  "close-ended-execution": {
+    sfn: ["DescribeExecution"],
+    events: ["PutEvents"],
+    tables: { executions: CLOSE_ITEMS },
   },
   "run-hooks": {
     events: ["PutEvents"],
@@ -144,20 +156,23 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     tables: { plans: ["GetItem"], executions: ["GetItem", "UpdateItem"] },
   },
   "hold-drill-cleanup": { sfn: ["SendTaskSuccess"], tables: { executions: ["GetItem", "UpdateItem"] } },
+  // Every cleanup step reads the server locks, their holders and the drill's plan's active run, to
+  // leave alone what a running recovery holds (the active-run module also writes the item: Put/Delete).
   "terminate-drill-instances": {
     drs: ["DescribeJobs", "DescribeRecoveryInstances", "TerminateRecoveryInstances"],
     sfn: ["DescribeExecution"],
-    tables: { executions: [...WAVE_ITEMS, "BatchGetItem"] },
+    tables: { executions: [...WAVE_ITEMS, "BatchGetItem", "PutItem", "DeleteItem"] },
   },
   "await-drill-termination": {
     drs: ["DescribeJobs", "DescribeRecoveryInstances", "TerminateRecoveryInstances"],
     sfn: ["DescribeExecution"],
-    tables: { executions: [...WAVE_ITEMS, "BatchGetItem"] },
+    tables: { executions: [...WAVE_ITEMS, "BatchGetItem", "PutItem", "DeleteItem"] },
   },
   "revert-launch-settings": {
     drs: ["GetLaunchConfiguration", "UpdateLaunchConfiguration"],
     ec2: ["DescribeLaunchTemplates", "ModifyLaunchTemplate"],
-    tables: { executions: WAVE_ITEMS },
+    sfn: ["DescribeExecution"],
+    tables: { executions: [...WAVE_ITEMS, "BatchGetItem", "PutItem", "DeleteItem"] },
   },
   "complete-drill-cleanup": {
     events: ["PutEvents"],

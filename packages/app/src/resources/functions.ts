@@ -107,6 +107,12 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     memoryMb: 256,
   },
   {
+    name: "close-ended-execution",
+    module: "functions/close-ended-execution.ts",
+    timeoutSeconds: 300,
+    memoryMb: 512,
+  },
+  {
     name: "hold-drill-cleanup",
     module: "functions/hold-drill-cleanup.ts",
     timeoutSeconds: 30,

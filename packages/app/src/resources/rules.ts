@@ -17,6 +17,9 @@ export interface RuleSpec {
   targetFunction: string;
 }
 
+/** Every execution of a stage's recovery state machine; the functions check it is their own stage's. */
+const RECOVERY_STATE_MACHINES = [{ wildcard: "arn:aws:states:*:*:stateMachine:drs-orchestrator-*-recovery" }];
+
 export const RULES: readonly RuleSpec[] = [
   {
     name: "drs-launch-result",
@@ -54,10 +57,24 @@ export const RULES: readonly RuleSpec[] = [
       "detail-type": ["Step Functions Execution Status Change"],
       detail: {
         status: ["SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT"],
-        // The recovery state machine of any stage; the function checks it is its own stage's.
-        stateMachineArn: [{ wildcard: "arn:aws:states:*:*:stateMachine:drs-orchestrator-*-recovery" }],
+        stateMachineArn: RECOVERY_STATE_MACHINES,
       },
     },
     targetFunction: "start-drill-cleanup",
+  },
+  {
+    name: "execution-ended",
+    description:
+      "Executions whose workflow ended without finalizing (stopped, timed out) are closed with its status, freeing their servers and plan",
+    bus: "default",
+    eventPattern: {
+      source: ["aws.states"],
+      "detail-type": ["Step Functions Execution Status Change"],
+      detail: {
+        status: ["SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT"],
+        stateMachineArn: RECOVERY_STATE_MACHINES,
+      },
+    },
+    targetFunction: "close-ended-execution",
   },
 ];

@@ -33,6 +33,8 @@ export interface DrillCleanupServerRecord {
   restoredLaunchConfiguration?: Readonly<Record<string, unknown>>;
   /** Why the server's settings were left as they are. */
   revertSkipped?: string;
+  /** The running RECOVERY that held the server when the cleanup came to it: nothing on it was touched. */
+  heldByRecovery?: string;
 }
 
 export interface RevertedServer {
@@ -56,7 +58,7 @@ export interface DrillCleanupSummary {
   failedTerminations: { sourceServerId: string; recoveryInstanceId?: string; reason: string }[];
   /** Servers whose settings the drill changed and the cleanup put back (or found already back). */
   revertedServers: RevertedServer[];
-  /** Servers whose settings were left as they are, and why. */
+  /** Servers left as they are (a running recovery held them, or their settings changed after the drill), and why. */
   skippedServers: { sourceServerId: string; reason: string }[];
 }
 
@@ -106,10 +108,12 @@ export function summarizeDrillCleanup(
             },
           ],
     ),
-    skippedServers: sorted.flatMap((server) =>
-      server.revertSkipped === undefined
-        ? []
-        : [{ sourceServerId: server.sourceServerId, reason: server.revertSkipped }],
-    ),
+    skippedServers: sorted.flatMap((server) => {
+      const reason =
+        server.heldByRecovery !== undefined
+          ? `held by recovery ${server.heldByRecovery}`
+          : server.revertSkipped;
+      return reason === undefined ? [] : [{ sourceServerId: server.sourceServerId, reason }];
+    }),
   };
 }

@@ -1,24 +1,8 @@
 import { formatDuration } from "@drs-orchestrator/core";
-import { z } from "zod";
+import { type ExecutionStatusChange, executionStatusChangeSchema } from "../events/execution-status-change";
 import type { EngineContext } from "../lambda/engine-context";
 import { logger } from "../lambda/powertools";
 import { type StartDrillCleanupResult, startDrillCleanup } from "./start-drill-cleanup";
-
-/**
- * `Step Functions Execution Status Change` (source aws.states, on the default bus), the fields the
- * automatic cleanup reads. The execution name is the execution ID.
- */
-export const executionStatusChangeSchema = z.object({
-  source: z.literal("aws.states"),
-  "detail-type": z.literal("Step Functions Execution Status Change"),
-  detail: z.object({
-    executionArn: z.string().min(1),
-    stateMachineArn: z.string().min(1),
-    name: z.string().min(1),
-    status: z.string().min(1),
-  }),
-});
-export type ExecutionStatusChange = z.output<typeof executionStatusChangeSchema>;
 
 /** A drill that ended any other way than SUCCEEDED left instances behind that nobody will look at. */
 const FAILED_STATUSES = new Set(["FAILED", "ABORTED", "TIMED_OUT"]);

@@ -13,10 +13,16 @@ import type { EngineContext } from "../lambda/engine-context";
 import { logger } from "../lambda/powertools";
 import { aws, awsErrorName } from "../steps/launch/aws-failures";
 import { chunks, mapLimit } from "../steps/launch/map-limit";
-import { type DrillCleanupServerItem, type JobItem, keys } from "../stores/execution-items";
+import {
+  type DrillCleanupServerItem,
+  type ExecutionMeta,
+  type JobItem,
+  keys,
+} from "../stores/execution-items";
 import type { AwaitDrillTerminationInput, DrillCleanupStepInput } from "./cleanup-inputs";
 import { requireDrill } from "./drill-meta";
 import { requireEndedDrill } from "./ended-drill";
+import { serversHeldByRecovery } from "./recovery-held-servers";
 
 export interface DrillTerminationProgress {
   /** Recovery instances this call asked DRS to terminate. */
@@ -25,6 +31,8 @@ export interface DrillTerminationProgress {
   pendingJobs: number;
   /** The drill's instances on source servers busy with another DRS job: terminated on a later poll. */
   waitingInstances: number;
+  /** The drill's instances on source servers a running RECOVERY holds: left alone, and recorded. */
+  heldInstances: number;
 }
 
 /** TerminateRecoveryInstances takes 1..200 recovery instances; DRS quotas may allow fewer per job. */
@@ -41,7 +49,8 @@ const BUSY = new Set(["ConflictException", "ServiceQuotaExceededException"]);
 /**
  * First step of a drill cleanup: refuses anything but a drill that has ended, marks the cleanup
  * RUNNING from `now`, and asks DRS to terminate the drill's recovery instances (only drill
- * instances launched by this execution's jobs, at most 200 per TerminateRecoveryInstances).
+ * instances launched by this execution's jobs, at most 200 per TerminateRecoveryInstances, and none
+ * on a server a running RECOVERY holds).
  * @throws DrillCleanupRefusedError for a RECOVERY execution or a drill still running
  */
 export async function terminateDrillInstances(
@@ -49,7 +58,7 @@ export async function terminateDrillInstances(
   engine: EngineContext,
 ): Promise<DrillTerminationProgress> {
   const { executionId, now } = input;
-  await requireEndedDrill(engine, executionId);
+  const drill = await requireEndedDrill(engine, executionId);
   // A run never takes the record over from a run that started later.
   await engine.executions.update(
     keys.drillCleanup(executionId),
@@ -61,7 +70,7 @@ export async function terminateDrillInstances(
       remove: ["holdUntil", "holdToken", "holdEndRequested", "completedAt", "error", "cause"],
     },
   );
-  return terminationPass(engine, executionId, now);
+  return terminationPass(engine, drill, now);
 }
 
 /**
@@ -75,8 +84,8 @@ export async function awaitDrillTermination(
   engine: EngineContext,
 ): Promise<DrillTerminationProgress> {
   const { executionId, now, timeoutSeconds } = input;
-  await requireDrill(engine, executionId);
-  const progress = await terminationPass(engine, executionId, now);
+  const drill = await requireDrill(engine, executionId);
+  const progress = await terminationPass(engine, drill, now);
   if (progress.pendingJobs === 0 && progress.waitingInstances === 0) return progress;
   const startedAt = (await engine.executions.getDrillCleanup(executionId))?.startedAt ?? now;
   const waitedSeconds = Math.round((Date.parse(now) - Date.parse(startedAt)) / 1000);
@@ -92,13 +101,16 @@ export async function awaitDrillTermination(
 
 /**
  * One idempotent pass: settle the cleanup's TERMINATE jobs that completed, then terminate every
- * drill instance of the execution that is neither going away nor on a server in a job in progress.
+ * drill instance of the execution that is neither going away, nor on a server in a job in progress,
+ * nor on a server a running RECOVERY holds (recorded as such, so the report names it). While the
+ * recovery that pre-empted the drill has not taken its servers, every instance waits for it.
  */
 async function terminationPass(
   engine: EngineContext,
-  executionId: string,
+  drill: ExecutionMeta,
   now: string,
 ): Promise<DrillTerminationProgress> {
+  const { executionId } = drill;
   const [servers, records] = await Promise.all([
     engine.executions.servers(executionId),
     engine.executions.drillCleanupServers(executionId),
@@ -128,16 +140,18 @@ async function terminationPass(
     ),
   );
 
-  const instances = await recoveryInstances(
-    engine,
-    servers.map((server) => server.sourceServerId),
-  );
+  const serverIds = servers.map((server) => server.sourceServerId);
+  const instances = await recoveryInstances(engine, serverIds);
+  const holds = await serversHeldByRecovery(engine, drill, serverIds);
   const selection = selectDrillInstances({
     executionId,
     instances,
     jobOwners: await jobOwners(engine, instances),
-    busyServers,
+    // Until the recovery that pre-empted the drill has taken its servers, any of them may be its.
+    busyServers: holds.awaiting === undefined ? busyServers : new Set(serverIds),
+    heldServers: holds.held,
   });
+  await recordHeld(engine, executionId, selection.held, holds.held, records);
 
   const activeIds = new Set(active.map((job) => job.jobID));
   const terminating = new Set(
@@ -151,6 +165,7 @@ async function terminationPass(
     pendingJobs: active.length,
     waitingInstances: selection.waiting.filter((instance) => !terminating.has(instance.recoveryInstanceId))
       .length,
+    heldInstances: selection.held.length,
   };
   for (const batch of chunks(selection.terminate, perCall)) {
     if (await requestTermination(engine, executionId, batch, now)) {
@@ -204,11 +219,38 @@ async function requestTermination(
       // Written whether or not the server has a record yet (its settings may have been reverted first).
       {
         condition: "attribute_not_exists(pk) OR attribute_exists(pk)",
-        remove: ["terminatedAt", "terminateFailure"],
+        remove: ["terminatedAt", "terminateFailure", "heldByRecovery"],
       },
     ),
   );
   return true;
+}
+
+/** Records each server whose drill instance is left alone, with the RECOVERY holding it (once per holder). */
+async function recordHeld(
+  engine: EngineContext,
+  executionId: string,
+  held: readonly RecoveryInstanceView[],
+  heldServers: ReadonlyMap<string, string>,
+  records: readonly DrillCleanupServerItem[],
+): Promise<void> {
+  const recorded = new Map(records.map((record) => [record.sourceServerId, record.heldByRecovery]));
+  const todo = held.filter(
+    (instance) => recorded.get(instance.sourceServerId) !== heldServers.get(instance.sourceServerId),
+  );
+  await mapLimit(todo, WRITE_CONCURRENCY, (instance) => {
+    const recoveryId = heldServers.get(instance.sourceServerId) as string;
+    logger.info("drill instance left alone: a running recovery holds its server", {
+      sourceServerId: instance.sourceServerId,
+      recoveryInstanceId: instance.recoveryInstanceId,
+      recoveryExecutionId: recoveryId,
+    });
+    return engine.executions.update(
+      keys.drillCleanupServer(executionId, instance.sourceServerId),
+      { executionId, sourceServerId: instance.sourceServerId, heldByRecovery: recoveryId },
+      { condition: "attribute_not_exists(pk) OR attribute_exists(pk)" },
+    );
+  });
 }
 
 /** Records, per server, what each completed TERMINATE job did to the instance it was asked to end. */

@@ -1,7 +1,6 @@
-import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { DrillCleanupRefusedError } from "@drs-orchestrator/core";
 import type { EngineContext } from "../lambda/engine-context";
-import { executionArnOf } from "../start/execution-name";
+import { describeRecoveryWorkflow } from "../operations/recovery-workflow";
 import type { ExecutionMeta } from "../stores/execution-items";
 import { drillMeta } from "./drill-meta";
 
@@ -17,7 +16,7 @@ export async function requireEndedDrill(engine: EngineContext, executionId: stri
   // Before Prepare writes META only Step Functions knows the execution; a stopped one never finalizes.
   if (
     (meta === undefined || meta.status === "RUNNING") &&
-    (await workflowStatus(engine, executionId)) === "RUNNING"
+    (await describeRecoveryWorkflow(engine, executionId))?.status === "RUNNING"
   ) {
     throw new DrillCleanupRefusedError(
       executionId,
@@ -25,18 +24,4 @@ export async function requireEndedDrill(engine: EngineContext, executionId: stri
     );
   }
   return drillMeta(executionId, meta);
-}
-
-async function workflowStatus(engine: EngineContext, executionId: string): Promise<string | undefined> {
-  try {
-    const execution = await engine.aws.sfn.send(
-      new DescribeExecutionCommand({
-        executionArn: executionArnOf(engine.config.recoveryStateMachineArn, executionId),
-      }),
-    );
-    return execution.status;
-  } catch (error) {
-    if ((error as Error).name === "ExecutionDoesNotExist") return undefined;
-    throw error;
-  }
 }

@@ -8,6 +8,7 @@ import { mapLimit } from "../steps/launch/map-limit";
 import { keys, type ServerItem } from "../stores/execution-items";
 import type { DrillCleanupStepInput } from "./cleanup-inputs";
 import { requireDrill } from "./drill-meta";
+import { serversHeldByRecovery } from "./recovery-held-servers";
 
 export interface RevertLaunchSettingsResult {
   /** Servers whose template default version or launch configuration this call set back. */
@@ -16,18 +17,25 @@ export interface RevertLaunchSettingsResult {
   unchanged: number;
   /** Servers left as they are because their template moved on after the drill. */
   skipped: number;
+  /** Servers left as they are because a running RECOVERY holds them (a later cleanup looks again). */
+  held: number;
 }
 
 /** Servers reverted at once: each takes a few sequential DRS and EC2 calls. */
 const CONCURRENCY = 8;
 
-type Outcome = "reverted" | "unchanged" | "skipped";
+type Outcome = "reverted" | "unchanged" | "skipped" | "held";
+
+/** The server's record may not exist yet (it had no drill instance) or may (its instance was terminated). */
+const UPSERT = "attribute_not_exists(pk) OR attribute_exists(pk)";
 
 /**
  * Puts back, on every server whose settings the drill changed, the launch template default version
  * and the DRS launch configuration fields it had before (recorded by apply-launch-settings), and
  * records per server what was set back. Servers already handled by an earlier run are not read
- * again, and only values that still differ are written, so a second cleanup changes nothing.
+ * again, and only values that still differ are written, so a second cleanup changes nothing. A
+ * server a running RECOVERY holds is not read or written at all: the recovery launches with its
+ * settings now; it is recorded as held, and a later cleanup looks at it again.
  * @throws DrillCleanupRefusedError for a RECOVERY execution
  */
 export async function revertDrillLaunchSettings(
@@ -35,7 +43,7 @@ export async function revertDrillLaunchSettings(
   engine: EngineContext,
 ): Promise<RevertLaunchSettingsResult> {
   const { executionId, now } = input;
-  await requireDrill(engine, executionId);
+  const drill = await requireDrill(engine, executionId);
   const [servers, records] = await Promise.all([
     engine.executions.servers(executionId),
     engine.executions.drillCleanupServers(executionId),
@@ -45,15 +53,41 @@ export async function revertDrillLaunchSettings(
       .filter((record) => record.revertedAt !== undefined || record.revertSkipped !== undefined)
       .map((record) => record.sourceServerId),
   );
-  const todo = servers.filter(
+  const changed = servers.filter(
     (server) => drillChangedSettings(server.settings) && !handled.has(server.sourceServerId),
   );
-  const outcomes = await mapLimit(todo, CONCURRENCY, (server) => revertServer(engine, server, now));
+  const holds = await serversHeldByRecovery(
+    engine,
+    drill,
+    changed.map((server) => server.sourceServerId),
+  );
+  const outcomes = await mapLimit(changed, CONCURRENCY, (server) => {
+    // A pre-empting recovery still taking its servers may take any of them: none is reverted under it.
+    const recoveryId = holds.held.get(server.sourceServerId) ?? holds.awaiting;
+    return recoveryId === undefined
+      ? revertServer(engine, server, now)
+      : recordHeld(engine, server, recoveryId);
+  });
   return {
     reverted: outcomes.filter((outcome) => outcome === "reverted").length,
     unchanged: outcomes.filter((outcome) => outcome === "unchanged").length,
     skipped: outcomes.filter((outcome) => outcome === "skipped").length,
+    held: outcomes.filter((outcome) => outcome === "held").length,
   };
+}
+
+async function recordHeld(engine: EngineContext, server: ServerItem, recoveryId: string): Promise<Outcome> {
+  const { executionId, sourceServerId } = server;
+  logger.info("drill settings left as they are: a running recovery holds the server", {
+    sourceServerId,
+    recoveryExecutionId: recoveryId,
+  });
+  await engine.executions.update(
+    keys.drillCleanupServer(executionId, sourceServerId),
+    { executionId, sourceServerId, heldByRecovery: recoveryId },
+    { condition: UPSERT },
+  );
+  return "held";
 }
 
 async function revertServer(engine: EngineContext, server: ServerItem, now: string): Promise<Outcome> {
@@ -66,17 +100,13 @@ async function revertServer(engine: EngineContext, server: ServerItem, now: stri
     launchConfiguration: await launchConfiguration(engine, record, sourceServerId),
   });
   const key = keys.drillCleanupServer(executionId, sourceServerId);
-  // The server's record may not exist yet (it had no drill instance) or may (its instance was terminated).
-  const upsert = "attribute_not_exists(pk) OR attribute_exists(pk)";
 
   if (decision.action === "SKIP") {
     logger.warn(decision.reason, { sourceServerId });
     await engine.executions.update(
       key,
       { executionId, sourceServerId, revertSkipped: decision.reason },
-      {
-        condition: upsert,
-      },
+      { condition: UPSERT, remove: ["heldByRecovery"] },
     );
     return "skipped";
   }
@@ -112,7 +142,7 @@ async function revertServer(engine: EngineContext, server: ServerItem, now: stri
       ...(decision.defaultVersion !== undefined && { restoredDefaultVersion: decision.defaultVersion }),
       restoredLaunchConfiguration: decision.launchConfiguration,
     },
-    { condition: upsert },
+    { condition: UPSERT, remove: ["heldByRecovery"] },
   );
   return decision.defaultVersion !== undefined || fields.length > 0 ? "reverted" : "unchanged";
 }

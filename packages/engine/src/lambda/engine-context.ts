@@ -1,5 +1,6 @@
 import { type AwsClients, createAwsClients } from "../aws/aws-clients";
 import { type EngineConfig, parseEngineConfig } from "../config/engine-config";
+import { describeRecoveryWorkflow } from "../operations/recovery-workflow";
 import { ExecutionStore } from "../stores/execution-store";
 import { PlanStore } from "../stores/plan-store";
 import { ServerLocks } from "../stores/server-locks";
@@ -17,13 +18,15 @@ export function createEngineContext(env: NodeJS.ProcessEnv = process.env): Engin
   const config = parseEngineConfig(env);
   const aws = createAwsClients();
   const executions = new ExecutionStore(aws.dynamo, config.executionsTable);
-  return {
+  const engine: EngineContext = {
     config,
     aws,
     plans: new PlanStore(aws.dynamo, config.plansTable),
     executions,
-    locks: new ServerLocks(executions),
+    // A lock's holder is alive while its workflow runs, whichever attempt that is.
+    locks: new ServerLocks(executions, (executionId) => describeRecoveryWorkflow(engine, executionId)),
   };
+  return engine;
 }
 
 let shared: { fingerprint: string; context: EngineContext } | undefined;

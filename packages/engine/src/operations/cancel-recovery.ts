@@ -1,10 +1,8 @@
 import { StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { z } from "zod";
-import { publishExecutionStatus } from "../events/execution-status-event";
 import type { EngineContext } from "../lambda/engine-context";
 import { parseRequest } from "../requests/parse-request";
-import { releaseActiveRun } from "../start/active-run";
-import { closeExecution } from "../steps/finalize";
+import { closeEndedExecution, closeUnfinalized } from "./close-ended-execution";
 import { unknownExecution } from "./recovery-status";
 import { describeRecoveryWorkflow, type RecoveryViewStatus, recoveryViewStatus } from "./recovery-workflow";
 
@@ -32,12 +30,13 @@ export type CancelRecoveryRequest = z.input<typeof cancelRequestSchema>;
 /**
  * Stops a running execution for good: the workflow is stopped (error RecoveryCancelled, the cause
  * naming who and why), and since a stopped workflow never finalizes, what finalize would close is
- * closed here: META ends ABORTED (from RUNNING only), its waves in flight with it, the server locks
- * and the plan's active run are released so the plan can start again, and the status change is
+ * closed here (closeEndedExecution, as the execution-status rule does): META ends ABORTED at the
+ * time the workflow stopped (from RUNNING only), its waves in flight with it, the server locks and
+ * the plan's active run are released so the plan can start again, and the status change is
  * announced. A drill's instances are left to the cleanup the drill-ended rule starts. Cancelling an
- * execution that already ended changes nothing; one whose workflow ended without closing it (stopped
- * outside the product, timed out) is closed as cancelled, freeing what it held.
- * @param now the end time to record, on the clock the execution runs on
+ * execution that already ended changes nothing; one whose workflow ended without anything closing it
+ * (its status change lost) is closed as cancelled, freeing what it held.
+ * @param now the end time to record for an execution whose workflow had already ended, on the clock the execution runs on
  * @throws InvalidInputError naming each bad field
  * @throws ExecutionNotFoundError when neither Step Functions nor the executions table knows it
  */
@@ -73,35 +72,30 @@ export async function cancelRecovery(
         recoveryViewStatus(stopped.status, (await engine.executions.getMeta(executionId))?.status),
       );
     }
-  } else if (workflow) {
-    // Ended before it wrote anything: whatever ended it released the plan, and nothing else was taken.
-    if (!meta) return ended(recoveryViewStatus(workflow.status, undefined));
-    // Stopped or timed out without finalizing: its servers and plan stay taken until someone closes it.
+    // Closed as the execution-status rule closes it (which may get there first): ABORTED with the
+    // stop's error and cause, at the time the workflow stopped.
+    const closed = await closeEndedExecution(engine, executionId);
+    const mode = "meta" in closed ? closed.meta?.mode : undefined;
+    return { executionId, status: "ABORTED", alreadyEnded: false, cleanupExpected: mode === "DRILL" };
+  }
+  // Ended before it wrote anything: whatever ended it released the plan, and nothing else was taken.
+  if (!meta) return ended(recoveryViewStatus(workflow?.status, undefined));
+  if (workflow) {
+    // Stopped or timed out without finalizing, and its status change never closed it.
     cause = `${cause} (its workflow had ended ${workflow.status} without closing the execution)`;
   }
-
-  // Read after the stop: a Prepare that completed before it has written META and taken the locks.
-  const current = await engine.executions.getMeta(executionId);
-  if (!current) {
-    const planId = workflow?.input?.planId;
-    if (planId) await releaseActiveRun(engine, planId, executionId);
-    return { executionId, status: "ABORTED", alreadyEnded: false, cleanupExpected: false };
-  }
-  if (current.status !== "RUNNING") return ended(current.status);
-  const endedAt = now.toISOString();
-  const closed = await closeExecution(engine, current, {
+  await closeUnfinalized(engine, meta, {
     status: "ABORTED",
-    endedAt,
+    endedAt: now.toISOString(),
     reason: cause,
     error: RECOVERY_CANCELLED,
     cause,
   });
-  if (closed.ended) await publishExecutionStatus(engine, current, endedAt, closed.summary);
   return {
     executionId,
     status: "ABORTED",
     alreadyEnded: false,
     // The drill-ended rule reacts to the workflow's end, which a workflow that is gone never announces.
-    cleanupExpected: current.mode === "DRILL" && workflow !== undefined,
+    cleanupExpected: meta.mode === "DRILL" && workflow !== undefined,
   };
 }

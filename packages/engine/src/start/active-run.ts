@@ -45,7 +45,7 @@ export async function acquireActiveRun(
     holder = await activeRun(engine, run.planId);
     if (!holder) continue;
     if (holder.executionId === run.executionId) return "held";
-    if (await isActive(engine, holder, now)) break;
+    if (await activeRunLive(engine, holder, now)) break;
     // The holder ended without releasing the item (or never started): take it over from exactly that holder.
     if (await putRun(engine, run, "executionId = :holder", { ":holder": holder.executionId })) {
       return "acquired";
@@ -92,6 +92,19 @@ export async function releaseActiveRun(
   }
 }
 
+/**
+ * Takes the plan's active-run item from exactly `holderId`, whatever state that holder is in: a
+ * RECOVERY pre-empting a drill of the plan (start/drill-preemption) takes the plan before it stops
+ * the drill. Resolves to false when `holderId` no longer holds the plan.
+ */
+export async function takeOverActiveRun(
+  engine: EngineContext,
+  run: ActiveRun,
+  holderId: string,
+): Promise<boolean> {
+  return putRun(engine, run, "executionId = :holder", { ":holder": holderId });
+}
+
 async function putRun(
   engine: EngineContext,
   run: ActiveRun,
@@ -114,8 +127,11 @@ async function putRun(
   }
 }
 
-/** Step Functions is the truth about whether the holder still runs. */
-async function isActive(engine: EngineContext, holder: ActiveRun, now: Date): Promise<boolean> {
+/**
+ * Step Functions is the truth about whether the holder still runs; one it does not know yet is a
+ * start on its way to StartExecution for ABANDONED_START_SECONDS (on the starters' clock, `now`).
+ */
+export async function activeRunLive(engine: EngineContext, holder: ActiveRun, now: Date): Promise<boolean> {
   try {
     const { status } = await engine.aws.sfn.send(
       new DescribeExecutionCommand({ executionArn: holder.executionArn }),

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { type RecoveryMode, RecoveryNotConfirmedError } from "@drs-orchestrator/core";
 import type { EngineContext } from "../lambda/engine-context";
-import { acquireActiveRun, releaseActiveRun } from "./active-run";
+import { releaseActiveRun } from "./active-run";
+import { acquirePlanRun } from "./drill-preemption";
 import { type RecoveryExecutionInput, recoveryExecutionInputSchema } from "./execution-input";
 import { executionArnOf, executionName } from "./execution-name";
 import { checkStartRequest, parseStartRecoveryRequest } from "./start-request";
@@ -27,7 +28,8 @@ export interface StartRecoveryResult {
  * @throws InvalidInputError naming every bad field (an `asOf` after `now` too)
  * @throws RecoveryNotConfirmedError for RECOVERY without `confirm` equal to the plan ID
  * @throws PlanNotFoundError when the plan is not in the plan store
- * @throws RecoveryInProgressError when another execution of the plan is running
+ * @throws RecoveryInProgressError when another execution of the plan is running (a confirmed
+ *   RECOVERY stops a running drill of the plan instead: see acquirePlanRun)
  */
 export async function startRecovery(
   request: unknown,
@@ -48,7 +50,7 @@ export async function startRecovery(
     if (existing) return existing;
   }
 
-  const hold = await acquireActiveRun(
+  const hold = await acquirePlanRun(
     engine,
     {
       planId,

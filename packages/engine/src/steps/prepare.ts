@@ -17,6 +17,7 @@ import {
 import { z } from "zod";
 import { publishExecutionStatus } from "../events/execution-status-event";
 import type { EngineContext } from "../lambda/engine-context";
+import { acquireServerLocks } from "../start/drill-preemption";
 import { recoveryExecutionInputSchema } from "../start/execution-input";
 import {
   type BatchItem,
@@ -77,7 +78,8 @@ export const MAX_LISTED_SKIPPED = 200;
  * @throws ServersNotReadyError when servers are not ready and the plan does not skip them
  * @throws LiveRecoveryInstancesError when a RECOVERY (without replaceExisting) would replace the
  *   running recovery instances of an earlier recovery
- * @throws ServerConflictError when another running execution holds some of the servers
+ * @throws ServerConflictError when another running execution holds some of the servers (a
+ *   RECOVERY pre-empts running drills instead: see acquireServerLocks)
  */
 export async function prepare(input: PrepareInput, engine: EngineContext): Promise<PrepareOutput> {
   const { executions } = engine;
@@ -163,7 +165,7 @@ export async function prepare(input: PrepareInput, engine: EngineContext): Promi
   await aws("writing META", () => executions.putAll([{ ...keys.meta(meta.executionId), ...meta }]));
   try {
     await aws("writing the execution items", async () => {
-      await engine.locks.acquire(meta.executionId, serverIds, new Date(input.startedAt));
+      await acquireServerLocks(engine, meta, serverIds, new Date(input.startedAt));
       await executions.putAll([
         ...items.waves.map((wave) => ({ ...keys.wave(wave.executionId, wave.wave), ...wave })),
         ...items.batches.map((batch) => ({

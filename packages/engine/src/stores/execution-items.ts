@@ -46,6 +46,8 @@ export interface ExecutionMeta {
   cause?: string;
   /** Counters of the recovery report, written by finalize (the full report is rebuilt from the items). */
   summary?: ExecutionSummaryCounters;
+  /** The RECOVERY execution that stopped this drill to take its plan or servers. */
+  preemptedBy?: string;
 }
 
 export type WaveStatus = "PENDING" | "LAUNCHING" | "CHECKING_HEALTH" | "COMPLETED" | "FAILED" | "ABORTED";
