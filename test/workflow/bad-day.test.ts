@@ -129,6 +129,9 @@ describe("the bad day", () => {
       for (const id of ids.outage) {
         expect(status.cause).toMatch(new RegExp(`${id} \\(DISCONNECTED\\): replication is DISCONNECTED`));
       }
+      expect(status.cause).toMatch(
+        /if the source is lost, a confirmed RECOVERY launches them from their last point-in-time snapshot$/,
+      );
       expect(await env.engine.executions.servers(started.executionId)).toEqual([]);
       expect(
         env.local.drs

@@ -6,6 +6,7 @@ import {
   needsSnapshots,
   newestSnapshot,
   type PitSnapshot,
+  ServersNotReadyError,
   sourceServerSchema,
 } from "@drs-orchestrator/core";
 import fc from "fast-check";
@@ -162,5 +163,20 @@ describe("assessRecoverability", () => {
         if (!decision.ready) expect(decision.reason).toContain(info.dataReplicationState);
       }),
     );
+  });
+});
+
+describe("ServersNotReadyError", () => {
+  const inState = (state: string) => [{ sourceServerId: ID, reason: `replication is ${state}`, state }];
+  const HINT = "a confirmed RECOVERY launches them from their last point-in-time snapshot";
+
+  it("points a drill refused for a lost source to the RECOVERY that can launch it", () => {
+    expect(new ServersNotReadyError(inState("DISCONNECTED"), "DRILL").message).toContain(HINT);
+    expect(new ServersNotReadyError(inState("STALLED"), "DRILL").message).toContain(HINT);
+  });
+
+  it("gives no such hint to a RECOVERY (its refused servers have no snapshot) or for a source only behind", () => {
+    expect(new ServersNotReadyError(inState("DISCONNECTED"), "RECOVERY").message).not.toContain(HINT);
+    expect(new ServersNotReadyError(inState("BACKLOG"), "DRILL").message).not.toContain(HINT);
   });
 });

@@ -1,3 +1,5 @@
+import type { RecoveryMode } from "../plan/plan-schema";
+
 /**
  * The product's named errors. Each `name` is stable: workflows match it in ASL `ErrorEquals`
  * and callers switch on it, so renaming one is a breaking change.
@@ -110,11 +112,20 @@ export class ServerConflictError extends Error {
 /** Servers are not ready for recovery and the plan does not allow skipping them. */
 export class ServersNotReadyError extends Error {
   override readonly name = "ServersNotReadyError";
-  constructor(readonly notReady: readonly { sourceServerId: string; reason: string; state?: string }[]) {
+  constructor(
+    readonly notReady: readonly { sourceServerId: string; reason: string; state?: string }[],
+    mode: RecoveryMode = "DRILL",
+  ) {
+    // On the day the source is lost a drill is the wrong tool: say what does work.
+    const sourceLost = notReady.some((n) => n.state === "DISCONNECTED" || n.state === "STALLED");
+    const hint =
+      mode === "DRILL" && sourceLost
+        ? "; if the source is lost, a confirmed RECOVERY launches them from their last point-in-time snapshot"
+        : "";
     super(
       `${notReady.length} source server(s) not ready: ${notReady
         .map((n) => `${n.sourceServerId}${n.state ? ` (${n.state})` : ""}: ${n.reason}`)
-        .join("; ")} — fix replication, or set failure.notReady: skip in the plan to leave them out`,
+        .join("; ")} — fix replication, or set failure.notReady: skip in the plan to leave them out${hint}`,
     );
   }
 }

@@ -150,7 +150,7 @@ export async function prepare(input: PrepareInput, engine: EngineContext): Promi
     skippedCount: notReady.length,
   };
   if (notReady.length > 0 && plan.failure.notReady === "abort") {
-    await recordRefusal(engine, meta, new ServersNotReadyError(notReady));
+    await recordRefusal(engine, meta, new ServersNotReadyError(notReady, input.mode));
   }
   if (input.mode === "RECOVERY" && input.replaceExisting !== true) {
     await refuseLiveRecoveryInstances(engine, serverIds).catch((error: unknown) =>
