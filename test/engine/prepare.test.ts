@@ -148,6 +148,7 @@ describe("prepare", () => {
       skippedCount: 0,
       // The web group's `approval: true` may wait as long as a recovery can run.
       approvalWaitSeconds: 365 * 86_400,
+      firstWave: 1,
     });
     // 318 source servers at DRS's default page size of 100: every page was read.
     expect(env.local.drs.counters.calls.DescribeSourceServers).toBe(describeCalls + 4);
@@ -226,6 +227,7 @@ describe("prepare", () => {
       serverCount: 9,
       skippedCount: 0,
       approvalWaitSeconds: 365 * 86_400,
+      firstWave: 1,
     });
     expect(await partition("shop-1")).toEqual(before);
     expect(env.local.drs.counters.calls.DescribeSourceServers).toBe(describeCalls);
@@ -255,6 +257,7 @@ describe("prepare", () => {
       serverCount: 6,
       skippedCount: 0,
       approvalWaitSeconds: 300,
+      firstWave: 1,
     });
     expect(countByKind(await partition("payments-1"))).toEqual({ META: 1, WAVE: 2, BATCH: 2, SERVER: 6 });
     expect((await env.engine.executions.getMeta("payments-1"))?.prepared).toBe(true);
@@ -308,6 +311,7 @@ describe("prepare", () => {
       serverCount: 297,
       skippedCount: 3,
       approvalWaitSeconds: 3600,
+      firstWave: 1,
     });
     const meta = await env.engine.executions.getMeta("estate-1");
     const skippedHosts = ["estate-reporting-04", "estate-web-31", "estate-workers-17"];
@@ -367,7 +371,13 @@ describe("prepare", () => {
     try {
       expect(await invoke(input("shop-1", "shop"))).toEqual({
         error: undefined,
-        body: { waveCount: 3, serverCount: 9, skippedCount: 0, approvalWaitSeconds: 365 * 86_400 },
+        body: {
+          waveCount: 3,
+          serverCount: 9,
+          skippedCount: 0,
+          approvalWaitSeconds: 365 * 86_400,
+          firstWave: 1,
+        },
       });
       const invalid = await invoke({ ...input("shop-2", "shop"), planVersion: "1", startedAt: "yesterday" });
       expect(invalid.error).toBe("Unhandled");

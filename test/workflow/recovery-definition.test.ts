@@ -62,6 +62,8 @@ const ALLOWED_PARAMETERS: Record<string, RegExp> = {
   "requestedBy.$": /^\$\.requestedBy$/,
   "reason.$": /^\$\.(reason|policy\.reason)$/,
   "startedAt.$": /^\$\$\.Execution\.StartTime$/,
+  // A resumed attempt's number and whether it skips failed servers: two scalars.
+  "resume.$": /^\$\.resume$/,
   "wave.$": /^\$\.cursor\.wave$/,
   "now.$": /^\$\$\.State\.EnteredTime$/,
   "taskToken.$": /^\$\$\.Task\.Token$/,
@@ -194,7 +196,7 @@ describe("the recovery workflow definition", () => {
         RESULT_PATHS.has(task.ResultPath ?? null),
         `${name} writes its result to ${task.ResultPath}`,
       ).toBe(true);
-      if (name !== "Prepare") expect(task.ResultSelector, name).toBeUndefined();
+      if (name !== "Prepare" && name !== "PrepareResume") expect(task.ResultSelector, name).toBeUndefined();
     }
     expect(Object.fromEntries(tasks().map(([name, task]) => [name, task.ResultPath]))).toMatchObject({
       Prepare: "$.cursor",
@@ -204,7 +206,9 @@ describe("the recovery workflow definition", () => {
       Finalize: "$.summary",
     });
     const cursor = (states().Prepare as TaskState).ResultSelector ?? {};
-    expect(cursor).toMatchObject({ wave: 1, "waveCount.$": "$.waveCount" });
+    // The cursor starts at the wave Prepare names: 1, or a resumed execution's first unfinished wave.
+    expect(cursor).toMatchObject({ "wave.$": "$.firstWave", "waveCount.$": "$.waveCount" });
+    expect((states().PrepareResume as TaskState).ResultSelector).toEqual(cursor);
     for (const [key, value] of Object.entries(cursor)) {
       // Prepare's output fields, each a number: never a list of waves or servers.
       if (key.endsWith(".$")) expect(String(value), key).toMatch(/^\$\.[a-zA-Z]+$/);
@@ -214,6 +218,32 @@ describe("the recovery workflow definition", () => {
       Type: "Pass",
       Parameters: { "wave.$": "States.MathAdd($.cursor.wave, 1)", "waveCount.$": "$.cursor.waveCount" },
       ResultPath: "$.cursor",
+    });
+  });
+
+  it("starts a resumed attempt at PrepareResume with the resume, then runs the waves left or only the closing hooks", () => {
+    const all = states();
+    expect(recoveryWorkflow(ARNS).StartAt).toBe("Resumed?");
+    expect(all["Resumed?"]).toEqual({
+      Type: "Choice",
+      Choices: [{ Variable: "$.resume", IsPresent: true, Next: "PrepareResume" }],
+      Default: "Prepare",
+    });
+    const prepare = all.Prepare as TaskState;
+    const resume = all.PrepareResume as TaskState;
+    // The same function on the same input, plus the resume; the fresh path is not given one.
+    expect(resume.Resource).toBe(ARNS.prepare);
+    expect(resume.Parameters).toEqual({ ...prepare.Parameters, "resume.$": "$.resume" });
+    expect(prepare.Parameters).not.toHaveProperty("resume.$");
+    expect([prepare.Next, resume.Next]).toEqual(["BeforeRecoveryHooks", "BeforeRecoveryHooks"]);
+    // After the opening hooks the wave loop's test decides: an execution resumed after its last wave
+    // (a closing hook aborted it) goes straight to the closing hooks.
+    expect(all.BeforeRecoveryHooks?.Next).toBe("MoreWaves?");
+    expect(all["MoreWaves?"]).toMatchObject({
+      Choices: [
+        { Variable: "$.cursor.wave", NumericLessThanEqualsPath: "$.cursor.waveCount", Next: "AwaitApproval" },
+      ],
+      Default: "AfterRecoveryHooks",
     });
   });
 });

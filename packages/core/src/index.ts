@@ -28,6 +28,7 @@ export * from "./planning/wave-planner";
 export * from "./policy/failure-policy";
 export * from "./policy/health-poll";
 export * from "./policy/health-verdict";
+export * from "./policy/resume-plan";
 export * from "./readiness/readiness";
 export * from "./report/drill-cleanup-summary";
 export * from "./report/recovery-metrics";

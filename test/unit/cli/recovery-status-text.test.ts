@@ -40,6 +40,7 @@ function view(overrides: Partial<RecoveryStatusView> = {}): RecoveryStatusView {
   return {
     executionId: ID,
     executionArn: `arn:aws:states:us-east-1:111122223333:execution:drs-orchestrator-local-recovery:${ID}`,
+    attempt: 1,
     planId: "shop",
     planVersion: 2,
     planName: "Three-tier web shop",

@@ -69,10 +69,15 @@ const START_TABLES = { plans: ["GetItem"], executions: ["GetItem", "PutItem", "D
 /** Per FunctionSpec name (resources/functions.ts): what its handler calls. */
 export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   "start-recovery": { sfn: START, tables: START_TABLES },
+  // A resumed attempt's Prepare also reads each kept server's recovery instance, reads the
+  // execution's waves, servers, gates and hooks, and removes the gates and hooks to run again.
   prepare: {
-    drs: ["DescribeSourceServers"],
+    drs: ["DescribeSourceServers", "DescribeRecoveryInstances"],
     events: ["PutEvents"],
-    tables: { plans: ["GetItem"], executions: ["GetItem", "PutItem", "UpdateItem", "BatchWriteItem"] },
+    tables: {
+      plans: ["GetItem"],
+      executions: ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "BatchWriteItem"],
+    },
   },
   "apply-launch-settings": {
     drs: ["GetLaunchConfiguration", "UpdateLaunchConfiguration"],
@@ -162,10 +167,11 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     events: ["PutEvents"],
     tables: { executions: WAVE_ITEMS },
   },
-  // Every operator step: plans, dry runs over the source servers, starts, status and lists,
-  // approvals, cancellation (which closes the execution as finalize would) and drill cleanup.
+  // Every operator step: plans, dry runs over the source servers, starts and resumes, status and
+  // lists, approvals, cancellation (which closes the execution as finalize would) and drill cleanup.
+  // The dry run shares Prepare's module, whose resume path reads recovery instances.
   mcp: {
-    drs: ["DescribeSourceServers"],
+    drs: ["DescribeSourceServers", "DescribeRecoveryInstances"],
     sfn: [...START, "ListExecutions", "StopExecution", "SendTaskSuccess", "SendTaskFailure"],
     events: ["PutEvents"],
     tables: {

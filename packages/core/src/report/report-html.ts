@@ -1,3 +1,4 @@
+import { attemptsSection } from "./html/attempts-section";
 import {
   approvalsSection,
   cleanupSection,
@@ -36,6 +37,7 @@ export function renderRecoveryReportHtml(report: RecoveryReport): string {
 <main>
 ${headerSection(report)}
 ${rtoSection(report)}
+${attemptsSection(summary)}
 ${countsSection(summary)}
 ${timelineSection(report)}
 ${serversSection(summary)}

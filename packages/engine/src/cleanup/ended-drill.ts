@@ -1,7 +1,6 @@
-import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { DrillCleanupRefusedError } from "@drs-orchestrator/core";
 import type { EngineContext } from "../lambda/engine-context";
-import { executionArnOf } from "../start/execution-name";
+import { describeRecoveryWorkflow } from "../operations/recovery-workflow";
 import type { ExecutionMeta } from "../stores/execution-items";
 import { drillMeta } from "./drill-meta";
 
@@ -15,9 +14,11 @@ import { drillMeta } from "./drill-meta";
 export async function requireEndedDrill(engine: EngineContext, executionId: string): Promise<ExecutionMeta> {
   const meta = await engine.executions.getMeta(executionId);
   // Before Prepare writes META only Step Functions knows the execution; a stopped one never finalizes.
+  // A resume records its attempt before its Prepare reopens META: an attempt not ended yet runs too.
+  const resuming = meta?.attempts?.at(-1)?.endedAt === undefined && meta?.attempts !== undefined;
   if (
-    (meta === undefined || meta.status === "RUNNING") &&
-    (await workflowStatus(engine, executionId)) === "RUNNING"
+    (meta === undefined || meta.status === "RUNNING" || resuming) &&
+    (await describeRecoveryWorkflow(engine, executionId))?.status === "RUNNING"
   ) {
     throw new DrillCleanupRefusedError(
       executionId,
@@ -25,18 +26,4 @@ export async function requireEndedDrill(engine: EngineContext, executionId: stri
     );
   }
   return drillMeta(executionId, meta);
-}
-
-async function workflowStatus(engine: EngineContext, executionId: string): Promise<string | undefined> {
-  try {
-    const execution = await engine.aws.sfn.send(
-      new DescribeExecutionCommand({
-        executionArn: executionArnOf(engine.config.recoveryStateMachineArn, executionId),
-      }),
-    );
-    return execution.status;
-  } catch (error) {
-    if ((error as Error).name === "ExecutionDoesNotExist") return undefined;
-    throw error;
-  }
 }

@@ -8,7 +8,8 @@ const MAX_REASON_CHARS = 1000;
 
 /**
  * `Recovery Execution Status Change` for an execution: RUNNING with the reason it was started
- * (no summary), or its end with the figures of the recovery summary finalize built.
+ * (no summary), or its end with the figures of the recovery summary finalize built; a resumed
+ * execution's events name the attempt.
  */
 export async function publishExecutionStatus(
   engine: EngineContext,
@@ -27,6 +28,7 @@ export async function publishExecutionStatus(
       planVersion: meta.planVersion,
       mode: meta.mode,
       status: summary?.status ?? meta.status,
+      ...(meta.attempts !== undefined && { attempt: meta.attempts.at(-1)?.number }),
       ...(reason && { reason: reason.slice(0, MAX_REASON_CHARS) }),
       startedAt: meta.startedAt,
       ...(summary?.endedAt !== undefined && { endedAt: summary.endedAt }),

@@ -6,7 +6,12 @@ import { parseRequest } from "../requests/parse-request";
 import { releaseActiveRun } from "../start/active-run";
 import { closeExecution } from "../steps/finalize";
 import { unknownExecution } from "./recovery-status";
-import { describeRecoveryWorkflow, type RecoveryViewStatus, recoveryViewStatus } from "./recovery-workflow";
+import {
+  describeRecoveryWorkflow,
+  executionStatusOf,
+  type RecoveryViewStatus,
+  recoveryViewStatus,
+} from "./recovery-workflow";
 
 /** The error a cancelled execution's workflow is stopped with, and META records. */
 export const RECOVERY_CANCELLED = "RecoveryCancelled";
@@ -59,7 +64,9 @@ export async function cancelRecovery(
     endedStatus,
     cleanupExpected: false,
   });
-  if (meta && meta.status !== "RUNNING") return ended(meta.status);
+  // A resume that has not reopened META yet runs all the same: its workflow is stopped.
+  const status = executionStatusOf(meta, workflow?.status);
+  if (meta && status !== "RUNNING") return ended(meta.status);
 
   let cause = `cancelled by ${requestedBy}: ${reason}`;
   if (workflow?.status === "RUNNING") {
@@ -87,7 +94,18 @@ export async function cancelRecovery(
     if (planId) await releaseActiveRun(engine, planId, executionId);
     return { executionId, status: "ABORTED", alreadyEnded: false, cleanupExpected: false };
   }
-  if (current.status !== "RUNNING") return ended(current.status);
+  if (current.status !== "RUNNING") {
+    // A resumed attempt stopped before its Prepare reopened META: the execution stays as it ended.
+    if (status === "RUNNING" && meta?.status !== "RUNNING") {
+      return {
+        executionId,
+        status: "ABORTED",
+        alreadyEnded: false,
+        cleanupExpected: current.mode === "DRILL",
+      };
+    }
+    return ended(current.status);
+  }
   const endedAt = now.toISOString();
   const closed = await closeExecution(engine, current, {
     status: "ABORTED",

@@ -23,6 +23,7 @@ import {
   type WaveItem,
 } from "../stores/execution-items";
 import { aws } from "./launch/aws-failures";
+import { prepareResume } from "./prepare-resume";
 
 /** The execution input plus the execution's start time, the clock of everything Prepare records. */
 export const prepareInputSchema = recoveryExecutionInputSchema.extend({
@@ -40,6 +41,8 @@ export interface PrepareOutput {
   skippedCount: number;
   /** How long the workflow's approval state may wait at any wave (see approvalWaitSeconds). */
   approvalWaitSeconds: number;
+  /** The wave the workflow begins at: 1, or for a resumed attempt the first wave that did not complete. */
+  firstWave: number;
 }
 
 /** META lists at most this many skipped servers (each ~150 bytes), so it stays far below 64 KB. */
@@ -56,6 +59,7 @@ export const MAX_LISTED_SKIPPED = 200;
  * @throws ServerConflictError when another running execution holds some of the servers
  */
 export async function prepare(input: PrepareInput, engine: EngineContext): Promise<PrepareOutput> {
+  if (input.resume) return prepareResume({ ...input, resume: input.resume }, engine);
   const { executions } = engine;
   const existing = await executions.getMeta(input.executionId);
   if (existing?.prepared) {
@@ -65,6 +69,7 @@ export async function prepare(input: PrepareInput, engine: EngineContext): Promi
       serverCount: existing.serverCount,
       skippedCount: existing.skippedCount ?? existing.skipped.length,
       approvalWaitSeconds: approvalWaitSeconds(pinned.plan.groups),
+      firstWave: 1,
     };
   }
 
@@ -139,6 +144,7 @@ export async function prepare(input: PrepareInput, engine: EngineContext): Promi
     serverCount: meta.serverCount,
     skippedCount: notReady.length,
     approvalWaitSeconds: approvalWaitSeconds(plan.groups),
+    firstWave: 1,
   };
 }
 

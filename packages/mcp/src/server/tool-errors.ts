@@ -27,6 +27,7 @@ const PRODUCT_ERRORS = new Set([
   "GroupResolutionError",
   "DependencyCycleError",
   "ExecutionNotFoundError",
+  "ExecutionNotResumableError",
   "ApprovalNotFoundError",
   "ApproverNotAllowedError",
   "ApprovalClosedError",

@@ -38,6 +38,20 @@ const serverView = z.object({
   failureReason: z.string().optional(),
 });
 
+const attemptView = z.object({
+  number: z.number().int().describe("1 for the start, n for the (n-1)-th resume."),
+  executionArn: z.string(),
+  startedAt: z.string(),
+  requestedBy: z.string().describe("Who started or resumed it."),
+  reason: z.string().optional(),
+  skipFailed: z.boolean().describe("The resume accepted the stopped wave's failed servers as failed."),
+  firstWave: z.number().int().optional().describe("The wave the attempt began at."),
+  endedAt: z.string().optional(),
+  status: z.string().optional().describe("How the attempt ended: SUCCEEDED, FAILED, ABORTED or TIMED_OUT."),
+  error: z.string().optional(),
+  cause: z.string().optional(),
+});
+
 export const getRecoveryStatusTool = defineTool({
   name: "get_recovery_status",
   title: "Get a recovery's status",
@@ -56,7 +70,15 @@ export const getRecoveryStatusTool = defineTool({
   }),
   outputSchema: z.object({
     executionId: z.string(),
-    executionArn: z.string(),
+    executionArn: z.string().describe("The Step Functions execution of the current attempt."),
+    attempt: z
+      .number()
+      .int()
+      .describe("The current attempt: 1 for the start, n after n-1 resume_recovery calls."),
+    attempts: z
+      .array(attemptView)
+      .optional()
+      .describe("Once resumed: every attempt, oldest first (who resumed it, when, how it ended)."),
     planId: z.string(),
     planVersion: z.number().int().optional(),
     planName: z.string().optional(),
@@ -108,7 +130,7 @@ function statusLine(status: RecoveryStatusView): string {
         ? `, RTO achieved ${formatDuration(rto.achievedSeconds)} of ${formatDuration(rto.targetSeconds)}`
         : `, RTO ${formatDuration(rto.targetSeconds)}${rto.breached ? " breached" : ""}`;
   const parts = [
-    `${status.mode} ${status.executionId} of ${status.planId}: ${status.status} after ${formatDuration(status.elapsedSeconds)}${target}`,
+    `${status.mode} ${status.executionId} of ${status.planId}${status.attempt > 1 ? ` (attempt ${status.attempt})` : ""}: ${status.status} after ${formatDuration(status.elapsedSeconds)}${target}`,
     `${counts.healthy}/${counts.servers} servers healthy${counts.failed > 0 ? `, ${counts.failed} failed` : ""}`,
   ];
   for (const gate of status.pendingApprovals) {
