@@ -272,6 +272,46 @@ describe("DRS fault injection: launch and event faults", () => {
     expect(failedServers(other.drs)).not.toEqual(failed);
   });
 
+  it("fails a server's first N launches and lets the later ones succeed, counting every launch per server", async () => {
+    const fleet = generateFleet({ servers: 3 });
+    const [flaky, steady, idle] = ids(fleet) as [string, string, string];
+    const local = await localDrs(fleet, { failLaunch: { times: { [flaky]: 2 } } });
+    const client = local.defaultClient();
+    const outcomes: string[] = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const { job } = await startRecovery(client, [flaky, steady]);
+      await local.drs.idle();
+      const jobID = job?.jobID as string;
+      const [done] = local.drs.jobs().filter((candidate) => candidate.jobID === jobID);
+      const status = (id: string) =>
+        done?.participatingServers?.find((server) => server.sourceServerID === id)?.launchStatus;
+      outcomes.push(`${status(flaky)}/${status(steady)}`);
+      const failure = local.drs
+        .jobLog(jobID)
+        .find((item) => item.event === "LAUNCH_FAILED" && item.eventData?.sourceServerID === flaky);
+      expect(failure === undefined, `launch ${attempt}`).toBe(attempt > 2);
+      expect(local.drs.counters.launches).toEqual({ [flaky]: attempt, [steady]: attempt });
+    }
+    expect(outcomes).toEqual(["FAILED/LAUNCHED", "FAILED/LAUNCHED", "LAUNCHED/LAUNCHED"]);
+    expect(failedServers(local.drs)).toEqual([flaky, flaky]);
+    expect(local.drs.sourceServer(flaky)?.lastLaunchResult).toBe("SUCCEEDED");
+    expect(local.drs.counters.launches[idle]).toBeUndefined();
+
+    // A refused request launches nothing, so it counts no launch.
+    const throttled = await localDrs(fleet, {
+      throttle: { percent: 100, retryAfterSeconds: 0, operations: ["StartRecovery"] },
+    });
+    await rejection(startRecovery(throttled.defaultClient(1), [flaky]));
+    expect(throttled.drs.counters.launches).toEqual({});
+
+    await expect(localDrs(fleet, { failLaunch: { times: { [flaky]: 0 } } })).rejects.toThrow(
+      new RegExp(`faults\\.failLaunch\\.times\\.${flaky}`),
+    );
+    await expect(localDrs(fleet, { failLaunch: { times: { "s-0000000000000dead": 1 } } })).rejects.toThrow(
+      /faults name source server s-0000000000000dead, which is not in the fleet/,
+    );
+  });
+
   it("drops a seeded share of DRS events and delivers the rest", async () => {
     const fleet = generateFleet({ servers: 20 });
     const run = await drillAll(fleet, { seed: 3, dropEvents: { percent: 40 } });

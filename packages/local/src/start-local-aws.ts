@@ -4,6 +4,7 @@ import { SimClock } from "./clock/sim-clock";
 import { createDrsEmulator, type DrsEmulator } from "./drs/drs-emulator";
 import { drsQuotasSchema } from "./drs/drs-quotas";
 import { launchTimingsSchema } from "./drs/launch-timings";
+import { pitPolicySchema } from "./drs/pit-policy";
 import { createDynamoDbService, type DynamoDbService } from "./dynamodb/dynamodb-service";
 import { createEc2Emulator, type Ec2Emulator } from "./ec2/ec2-emulator";
 import { createEventBridgeEmulator, type EventBridgeEmulator } from "./events/eventbridge-emulator";
@@ -36,6 +37,8 @@ const startOptionsSchema = z.strictObject({
   faults: faultOptionsSchema.optional(),
   quotas: drsQuotasSchema.partial().optional(),
   timings: launchTimingsSchema.partial().optional(),
+  /** Which point-in-time snapshots DRS keeps per server; default DRS's own policy. */
+  pitPolicy: pitPolicySchema.optional(),
   /** Default: the fleet's account. */
   accountId: z
     .string()
@@ -155,6 +158,7 @@ function wire(settings: StartSettings, fleet: Fleet, clock: SimClock, gateway: G
     ...(settings.quotas ? { quotas: settings.quotas } : {}),
     ...(settings.faults ? { faults: settings.faults } : {}),
     ...(settings.timings ? { timings: settings.timings } : {}),
+    ...(settings.pitPolicy ? { pitPolicy: settings.pitPolicy } : {}),
   });
   const secrets = createSecretsManagerEmulator({ clock, accountId, region });
   const dynamodb = createDynamoDbService({ accountId, region });

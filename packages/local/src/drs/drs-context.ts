@@ -7,6 +7,7 @@ import type { DrsCounters } from "./drs-counters";
 import type { DrsQuotas } from "./drs-quotas";
 import type { DrsState } from "./drs-state";
 import type { JobRunnerDeps } from "./job-runner";
+import type { PitPolicy } from "./pit-policy";
 
 export interface DrsContext {
   clock: SimClock;
@@ -16,6 +17,7 @@ export interface DrsContext {
   ec2: Ec2Emulator;
   subnets: readonly FleetSubnet[];
   quotas: DrsQuotas;
+  pitPolicy: PitPolicy;
   counters: DrsCounters;
   /** Job IDs, in the order jobs are created. */
   ids: SeededRandom;

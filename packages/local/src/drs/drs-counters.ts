@@ -6,6 +6,8 @@ export interface DrsCounters {
   startRecoveryCalls: number;
   /** Jobs StartRecovery accepted. */
   launchJobs: number;
+  /** Launches per source server: one per accepted StartRecovery that names it, whatever its outcome. */
+  launches: Record<string, number>;
   throttled: number;
   serverErrors: number;
   /** Events handed to the bus. */
@@ -23,6 +25,7 @@ export function emptyCounters(): DrsCounters {
     calls: {},
     startRecoveryCalls: 0,
     launchJobs: 0,
+    launches: {},
     throttled: 0,
     serverErrors: 0,
     eventsPublished: 0,

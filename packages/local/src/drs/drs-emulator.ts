@@ -1,4 +1,11 @@
-import type { Job, JobLog, LaunchConfiguration, RecoveryInstance, SourceServer } from "@aws-sdk/client-drs";
+import type {
+  Job,
+  JobLog,
+  LaunchConfiguration,
+  RecoveryInstance,
+  RecoverySnapshot,
+  SourceServer,
+} from "@aws-sdk/client-drs";
 import { type Fleet, parseDuration } from "@drs-orchestrator/core";
 import type { z } from "zod";
 import type { SimClock } from "../clock/sim-clock";
@@ -11,10 +18,9 @@ import type { DrsContext, DrsOperation } from "./drs-context";
 import { type DrsCounters, emptyCounters } from "./drs-counters";
 import { DrsError, drsErrorResponse, internalServerError, throttling, validationError } from "./drs-errors";
 import { DrsEventPublisher } from "./drs-event-publisher";
-import { replicationStalledEvent } from "./drs-events";
 import { type DrsQuotas, drsQuotasSchema } from "./drs-quotas";
 import { DrsState } from "./drs-state";
-import { currentLagSeconds, recoveryInstanceView, sourceServerView } from "./drs-views";
+import { recoveryInstanceView, sourceServerView } from "./drs-views";
 import {
   describeJobLogItems,
   describeJobs,
@@ -22,7 +28,11 @@ import {
   terminateRecoveryInstances,
 } from "./job-operations";
 import { type LaunchTimings, launchTimingsSchema } from "./launch-timings";
+import { type PitPolicy, pitPolicySchema } from "./pit-policy";
 import { describeRecoveryInstances, disconnectRecoveryInstance } from "./recovery-instance-operations";
+import { describeRecoverySnapshots } from "./recovery-snapshot-operations";
+import { recoverySnapshotsOf } from "./recovery-snapshots";
+import { type ReplicationChange, ReplicationControl } from "./replication-control";
 import { SimTimers } from "./sim-timers";
 import {
   describeSourceServers,
@@ -40,6 +50,7 @@ const OPERATIONS: Record<string, DrsOperation> = {
   DescribeJobLogItems: describeJobLogItems,
   TerminateRecoveryInstances: terminateRecoveryInstances,
   DescribeRecoveryInstances: describeRecoveryInstances,
+  DescribeRecoverySnapshots: describeRecoverySnapshots,
   DisconnectRecoveryInstance: disconnectRecoveryInstance,
 };
 
@@ -51,7 +62,10 @@ const TAG_OPERATIONS: Record<string, [string, DrsOperation]> = {
 
 export interface DrsEmulator extends ServiceHandler {
   readonly signingName: "drs";
-  /** Live counters: calls per operation, StartRecovery calls, events published / dropped / delayed. */
+  /**
+   * Live counters: calls per operation, StartRecovery calls, launches per source server, events
+   * published / dropped / delayed.
+   */
   readonly counters: DrsCounters;
   /** Every fault injected so far, in order. */
   readonly faultTrace: readonly FaultRecord[];
@@ -62,9 +76,17 @@ export interface DrsEmulator extends ServiceHandler {
   jobs(): Job[];
   jobLog(jobID: string): JobLog[];
   recoveryInstances(): RecoveryInstance[];
+  /** The server's recovery snapshots now, newest first, as DescribeRecoverySnapshots lists them. */
+  recoverySnapshots(sourceServerID: string): RecoverySnapshot[];
+  /**
+   * The server's data replication changes now: state and lag (default: the lag it has), the
+   * snapshots it keeps and takes from now on; becoming or ending STALLED sends a Stalled Change event.
+   * @throws Error when the server is not in the fleet, the state is not a DRS state or the lag is negative
+   */
+  setReplication(sourceServerID: string, change: ReplicationChange): void;
   /** Replication of these servers stalls: state STALLED, lag growing, a Stalled Change event. */
   stallReplication(sourceServerIDs: string[]): void;
-  /** Replication of these servers is healthy again (CONTINUOUS, NOT_STALLED event). */
+  /** Replication of these servers is healthy again: CONTINUOUS with no lag (NOT_STALLED event if it was stalled). */
   resumeReplication(sourceServerIDs: string[]): void;
   /** Resolves once no job is in progress and no delayed event is pending. */
   idle(): Promise<void>;
@@ -88,17 +110,21 @@ export function createDrsEmulator(options: {
   quotas?: Partial<DrsQuotas>;
   faults?: FaultOptions;
   timings?: Partial<LaunchTimings>;
+  /** Which point-in-time snapshots every server keeps; default DRS's (see pit-policy.ts). */
+  pitPolicy?: PitPolicy;
 }): DrsEmulator {
   const { clock, accountId, region, ec2 } = options;
-  const quotas = parseOption("quotas", drsQuotasSchema, options.quotas);
-  const faultOptions = parseOption("faults", faultOptionsSchema, options.faults);
-  const timings = parseOption("timings", launchTimingsSchema, options.timings);
+  const quotas = parseOption("quotas", drsQuotasSchema, options.quotas ?? {});
+  const faultOptions = parseOption("faults", faultOptionsSchema, options.faults ?? {});
+  const timings = parseOption("timings", launchTimingsSchema, options.timings ?? {});
+  const pitPolicy = parseOption("pitPolicy", pitPolicySchema, options.pitPolicy);
   const fleet = loadFleet(options.fleet, { accountId, region, now: clock.now() });
   const state = new DrsState(fleet, clock.nowMs(), (duration) =>
     duration ? (parseDuration(duration) ?? 0) : 0,
   );
   for (const id of [
     ...(faultOptions.failLaunch?.sourceServerIds ?? []),
+    ...Object.keys(faultOptions.failLaunch?.times ?? {}),
     ...(faultOptions.stallReplication?.sourceServerIds ?? []),
   ]) {
     if (!state.servers.has(id)) throw new Error(`faults name source server ${id}, which is not in the fleet`);
@@ -121,53 +147,29 @@ export function createDrsEmulator(options: {
     ec2,
     subnets: fleet.subnets,
     quotas,
+    pitPolicy,
     counters,
     ids: faults.stream("job-ids"),
-    runner: {
-      clock,
-      state,
-      ec2,
-      timings,
-      faults,
-      events,
-      timers,
-      lagSeconds: (server) => currentLagSeconds({ clock }, server),
-    },
+    runner: { clock, pitPolicy, state, ec2, timings, faults, events, timers },
     track,
   };
 
-  const stallChanges = new Map<string, number>();
-  function setStalled(sourceServerIDs: string[], stalled: boolean): void {
+  const replication = new ReplicationControl({ clock, events, faults });
+  const setReplication = (sourceServerID: string, change: ReplicationChange) => {
+    const server = state.servers.get(sourceServerID);
+    if (!server) throw new Error(`source server ${sourceServerID} is not in the fleet`);
+    replication.change(server, change);
+  };
+  const replicationState = (sourceServerID: string) =>
+    state.servers.get(sourceServerID)?.item.dataReplicationInfo?.dataReplicationState;
+  const stallReplication = (sourceServerIDs: string[]) => {
     for (const id of sourceServerIDs) {
-      const server = state.requireServer(id);
-      // A change event only when the state changes: stalling a stalled server keeps its growing lag.
-      if ((server.stalledAtMs !== undefined) === stalled) continue;
-      const replication = server.item.dataReplicationInfo ?? {};
-      if (stalled) {
-        server.stalledAtMs = clock.nowMs();
-        replication.dataReplicationState = "STALLED";
-        replication.dataReplicationError = {
-          error: "UNSTABLE_NETWORK",
-          rawError: "Data replication stalled",
-        };
-        faults.recordStall(id);
-      } else {
-        server.baseLagSeconds = 0;
-        delete server.stalledAtMs;
-        replication.dataReplicationState = "CONTINUOUS";
-        delete replication.dataReplicationError;
-      }
-      server.item.dataReplicationInfo = replication;
-      const change = (stallChanges.get(id) ?? 0) + 1;
-      stallChanges.set(id, change);
-      events.emit(
-        `stall/${id}/${change}`,
-        replicationStalledEvent({ sourceServerArn: server.fleet.arn, stalled, time: clock.isoNow() }),
-      );
+      // Stalling a stalled server changes nothing: its lag keeps growing, no second event.
+      if (replicationState(id) !== "STALLED") setReplication(id, { state: "STALLED" });
     }
-  }
+  };
   const stall = faultOptions.stallReplication;
-  if (stall) void timers.sleep(stall.afterSeconds * 1000).then(() => setStalled(stall.sourceServerIds, true));
+  if (stall) void timers.sleep(stall.afterSeconds * 1000).then(() => stallReplication(stall.sourceServerIds));
 
   async function handle(request: LocalRequest): Promise<LocalResponse> {
     const route = resolve(request);
@@ -217,8 +219,18 @@ export function createDrsEmulator(options: {
     jobLog: (jobID) => structuredClone(state.jobs.get(jobID)?.log ?? []),
     recoveryInstances: () =>
       [...state.recoveryInstances.values()].map((instance) => recoveryInstanceView(context, instance)),
-    stallReplication: (sourceServerIDs) => setStalled(sourceServerIDs, true),
-    resumeReplication: (sourceServerIDs) => setStalled(sourceServerIDs, false),
+    recoverySnapshots(sourceServerID) {
+      const server = state.servers.get(sourceServerID);
+      if (!server) throw new Error(`source server ${sourceServerID} is not in the fleet`);
+      return recoverySnapshotsOf(context, server);
+    },
+    setReplication,
+    stallReplication,
+    resumeReplication(sourceServerIDs) {
+      for (const id of sourceServerIDs) {
+        if (replicationState(id) !== "CONTINUOUS") setReplication(id, { state: "CONTINUOUS", lagSeconds: 0 });
+      }
+    },
     async idle() {
       while (work.size > 0 && !timers.isStopped) await Promise.all(work);
     },
@@ -248,7 +260,7 @@ function parseOption<Schema extends z.ZodType>(
   schema: Schema,
   value: unknown,
 ): z.output<Schema> {
-  const result = schema.safeParse(value ?? {});
+  const result = schema.safeParse(value);
   if (result.success) return result.data;
   const problems = result.error.issues.map(
     (issue) => `${[name, ...issue.path.map(String)].join(".")}: ${issue.message}`,

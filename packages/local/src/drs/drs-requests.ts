@@ -81,6 +81,14 @@ export const describeSourceServersRequest = z.object({
   nextToken,
 });
 
+export const describeRecoverySnapshotsRequest = z.object({
+  sourceServerID: sourceServerId,
+  filters: z.object({ fromDateTime: isoDateTime.optional(), toDateTime: isoDateTime.optional() }).optional(),
+  order: z.enum(["ASC", "DESC"], { error: "must be ASC or DESC" }).optional(),
+  maxResults,
+  nextToken,
+});
+
 export const describeRecoveryInstancesRequest = z.object({
   filters: z
     .object({

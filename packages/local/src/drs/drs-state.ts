@@ -9,15 +9,18 @@ import type {
 } from "@aws-sdk/client-drs";
 import type { FleetServer, LoadedFleet } from "../fleet/fleet-loader";
 import { resourceNotFound } from "./drs-errors";
+import { SnapshotHistory, snapshotTaking } from "./snapshot-history";
 
 export interface ServerRecord {
   fleet: FleetServer;
   /** The DescribeSourceServers item; launches update it. */
   item: SourceServer;
   launchConfiguration: LaunchConfiguration;
-  /** Lag at load, in seconds; a stalled server's lag grows from there. */
+  /** Replication lag in seconds when replication last changed; it grows from there while it stands still. */
   baseLagSeconds: number;
-  stalledAtMs?: number;
+  /** Since when replication stands still (STALLED, DISCONNECTED, PAUSED). */
+  standingSinceMs?: number;
+  snapshots: SnapshotHistory;
 }
 
 export interface JobRecord {
@@ -36,12 +39,15 @@ export class DrsState {
   constructor(fleet: LoadedFleet, nowMs: number, lagSeconds: (duration: string | undefined) => number) {
     for (const server of fleet.servers) {
       const replication = server.item.dataReplicationInfo;
+      const baseLagSeconds = lagSeconds(replication?.lagDuration);
+      const taking = snapshotTaking(replication?.dataReplicationState ?? "CONTINUOUS");
       this.servers.set(server.sourceServerID, {
         fleet: server,
         item: structuredClone(server.item),
         launchConfiguration: structuredClone(server.launchConfiguration),
-        baseLagSeconds: lagSeconds(replication?.lagDuration),
-        stalledAtMs: replication?.dataReplicationState === "STALLED" ? nowMs : undefined,
+        baseLagSeconds,
+        standingSinceMs: taking === "holding" ? nowMs : undefined,
+        snapshots: new SnapshotHistory(taking, nowMs - baseLagSeconds * 1000),
       });
     }
   }

@@ -4,10 +4,15 @@ import type { DrsContext } from "./drs-context";
 import type { ServerRecord } from "./drs-state";
 import { isoDuration } from "./iso-duration";
 
-/** Replication lag now: a stalled server falls further behind every second. */
+/** Replication lag now: a server whose replication stands still falls further behind every second. */
 export function currentLagSeconds(context: Pick<DrsContext, "clock">, server: ServerRecord): number {
-  if (server.stalledAtMs === undefined) return server.baseLagSeconds;
-  return server.baseLagSeconds + (context.clock.nowMs() - server.stalledAtMs) / 1000;
+  if (server.standingSinceMs === undefined) return server.baseLagSeconds;
+  return server.baseLagSeconds + (context.clock.nowMs() - server.standingSinceMs) / 1000;
+}
+
+/** Up to when the server's data is replicated: now − lag. */
+export function replicatedDataPointMs(context: Pick<DrsContext, "clock">, server: ServerRecord): number {
+  return context.clock.nowMs() - currentLagSeconds(context, server) * 1000;
 }
 
 export function sourceServerView(context: Pick<DrsContext, "clock">, server: ServerRecord): SourceServer {

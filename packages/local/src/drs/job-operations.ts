@@ -14,12 +14,18 @@ import {
 import type { JobRecord, ServerRecord } from "./drs-state";
 import { runLaunchJob, runTerminateJob, type ServerLaunch } from "./job-runner";
 import { type LaunchPlan, planLaunch } from "./launch-plan";
+import { recoverySnapshotsOf } from "./recovery-snapshots";
 
 export const startRecovery: DrsOperation = (context, request) => {
   const input = parseRequest(startRecoveryRequest, request.body);
   const ids = input.sourceServers.map((server) => server.sourceServerID);
   refuseDuplicates(ids, "sourceServers");
   const servers = ids.map((id) => context.state.requireServer(id));
+  const snapshotTimes = input.sourceServers.map((requested, index) =>
+    requested.recoverySnapshotID === undefined
+      ? undefined
+      : snapshotTime(context, servers[index] as ServerRecord, requested.recoverySnapshotID, index),
+  );
   checkCapacity(context, ids);
 
   const isDrill = input.isDrill ?? false;
@@ -44,7 +50,9 @@ export const startRecovery: DrsOperation = (context, request) => {
         status: "PENDING",
       },
     };
-    return { server, recoverySnapshotID: requested.recoverySnapshotID, plan: launchPlanFor(context, server) };
+    const launch = (context.counters.launches[requested.sourceServerID] ?? 0) + 1;
+    context.counters.launches[requested.sourceServerID] = launch;
+    return { server, launch, snapshotMs: snapshotTimes[index], plan: launchPlanFor(context, server) };
   });
   context.counters.launchJobs++;
   context.track(runLaunchJob(context.runner, record, launches));
@@ -107,6 +115,32 @@ export const describeJobLogItems: DrsOperation = (context, request) => {
   const result = paginate(record.log, page, "DescribeJobLogItems");
   return { body: { items: structuredClone(result.items), nextToken: result.nextToken } };
 };
+
+/**
+ * The time of the server's snapshot the request names. DRS documents no error for a snapshot that is
+ * not the server's (StartRecovery lists no ValidationException at all), so the emulator refuses it
+ * as it refuses other bad fields: a ValidationException naming the field.
+ * https://docs.aws.amazon.com/drs/latest/APIReference/API_StartRecovery.html
+ */
+function snapshotTime(context: DrsContext, server: ServerRecord, snapshotID: string, index: number): number {
+  const snapshot = recoverySnapshotsOf(context, server).find(
+    (candidate) => candidate.snapshotID === snapshotID,
+  );
+  if (!snapshot) {
+    const sourceServerID = server.fleet.sourceServerID;
+    throw validationError(
+      `Recovery snapshot ${snapshotID} is not a snapshot of source server ${sourceServerID}`,
+      "fieldValidationFailed",
+      [
+        {
+          name: `sourceServers[${index}].recoverySnapshotID`,
+          message: `${snapshotID} is not a recovery snapshot of ${sourceServerID}: pick one DescribeRecoverySnapshots lists for it`,
+        },
+      ],
+    );
+  }
+  return Date.parse(snapshot.timestamp as string);
+}
 
 function refuseDuplicates(ids: string[], field: string): void {
   const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);

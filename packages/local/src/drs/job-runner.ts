@@ -7,33 +7,34 @@ import type { SeededRandom } from "../faults/seeded-random";
 import type { DrsEventPublisher } from "./drs-event-publisher";
 import { launchResultEvent } from "./drs-events";
 import { appendLog, type DrsState, type JobRecord, type ServerRecord } from "./drs-state";
+import { replicatedDataPointMs } from "./drs-views";
 import type { LaunchPlan } from "./launch-plan";
 import { type LaunchTimings, stepMs } from "./launch-timings";
+import type { PitPolicy } from "./pit-policy";
+import { recoverySnapshotsOf } from "./recovery-snapshots";
 import type { SimTimers } from "./sim-timers";
+import { snapshotTaking } from "./snapshot-history";
 
 export interface JobRunnerDeps {
   clock: SimClock;
+  pitPolicy: PitPolicy;
   state: DrsState;
   ec2: Ec2Emulator;
   timings: LaunchTimings;
   faults: FaultInjector;
   events: DrsEventPublisher;
   timers: SimTimers;
-  /** Current replication lag of a server, in seconds. */
-  lagSeconds(server: ServerRecord): number;
 }
 
 export interface ServerLaunch {
   server: ServerRecord;
-  recoverySnapshotID?: string;
+  /** Which launch of this server this is: 1 for its first. */
+  launch: number;
+  /** The time of the snapshot StartRecovery named (recoverySnapshotID); absent: the latest data. */
+  snapshotMs?: number;
   /** Resolved when the job was accepted, from the launch configuration and template default then. */
   plan: LaunchPlan;
 }
-
-/** States with a consistent point in time to snapshot now. */
-const SNAPSHOT_STATES = new Set(["CONTINUOUS", "BACKLOG", "CREATING_SNAPSHOT", "RESCAN"]);
-/** States with no point in time at all yet. */
-const NO_SNAPSHOT_STATES = new Set(["INITIATING", "INITIAL_SYNC"]);
 
 class LaunchFailure extends Error {
   constructor(
@@ -74,25 +75,7 @@ async function launchServer(deps: JobRunnerDeps, record: JobRecord, launch: Serv
     appendLog(record, event, clock.isoNow(), { sourceServerID, ...data });
   setLaunchStatus(server, participant, "IN_PROGRESS");
   try {
-    const replicationState = server.item.dataReplicationInfo?.dataReplicationState ?? "CONTINUOUS";
-    let pointInTimeMs: number;
-    if (launch.recoverySnapshotID || !SNAPSHOT_STATES.has(replicationState)) {
-      if (NO_SNAPSHOT_STATES.has(replicationState)) {
-        log("SNAPSHOT_START");
-        throw new LaunchFailure(
-          "SNAPSHOT_FAIL",
-          `Source server has no point in time to recover yet: data replication is ${replicationState}`,
-        );
-      }
-      // A stalled or stopped server cannot take a snapshot now: DRS launches from the last one.
-      log("USING_PREVIOUS_SNAPSHOT");
-      pointInTimeMs = clock.nowMs() - deps.lagSeconds(server) * 1000;
-    } else {
-      log("SNAPSHOT_START");
-      await timers.sleep(stepMs(timings, "snapshot", os, random));
-      pointInTimeMs = clock.nowMs();
-      log("SNAPSHOT_END");
-    }
+    const pointInTimeMs = await pointInTime(deps, launch, log, random);
 
     const conversionServerID = `i-${random.hex(17)}`;
     log("CONVERSION_START", { conversionServerID });
@@ -138,13 +121,58 @@ async function launchServer(deps: JobRunnerDeps, record: JobRecord, launch: Serv
   }
 }
 
+/**
+ * The point in time the server launches from. A named snapshot, or the newest one of a server whose
+ * replication stands still, is used as it is (USING_PREVIOUS_SNAPSHOT); a replicating server takes
+ * a snapshot of its data now (SNAPSHOT_START/END), which joins its history.
+ * @throws LaunchFailure when the server has no snapshot to launch from
+ */
+async function pointInTime(
+  deps: JobRunnerDeps,
+  launch: ServerLaunch,
+  log: (event: JobLogEvent, data?: Record<string, string>) => void,
+  random: SeededRandom,
+): Promise<number> {
+  const { server } = launch;
+  if (launch.snapshotMs !== undefined) {
+    log("USING_PREVIOUS_SNAPSHOT");
+    return launch.snapshotMs;
+  }
+  const replicationState = server.item.dataReplicationInfo?.dataReplicationState ?? "CONTINUOUS";
+  const taking = snapshotTaking(replicationState);
+  if (taking === "taking") {
+    log("SNAPSHOT_START");
+    const dataPointMs = Math.floor(replicatedDataPointMs(deps, server) / 1000) * 1000;
+    await deps.timers.sleep(stepMs(deps.timings, "snapshot", server.fleet.os, random));
+    server.snapshots.takeOnDemand(dataPointMs);
+    log("SNAPSHOT_END");
+    return dataPointMs;
+  }
+  const [newest] = recoverySnapshotsOf(deps, server);
+  if (newest) {
+    log("USING_PREVIOUS_SNAPSHOT");
+    return Date.parse(newest.timestamp as string);
+  }
+  if (taking === "none") {
+    log("SNAPSHOT_START");
+    throw new LaunchFailure(
+      "SNAPSHOT_FAIL",
+      `Source server has no point in time to recover yet: data replication is ${replicationState}`,
+    );
+  }
+  throw new LaunchFailure(
+    "USING_PREVIOUS_SNAPSHOT_FAILED",
+    `Source server has no point-in-time snapshot left to recover from: data replication is ${replicationState} and its last snapshot is past the retention policy`,
+  );
+}
+
 /** Launches the EC2 instance, unless an injected fault, the launch plan or EC2 itself refuses. */
 function startInstance(
   deps: JobRunnerDeps,
   jobID: string,
   launch: ServerLaunch,
 ): { ok: true; value: string } | { ok: false; reason: string } {
-  if (deps.faults.launchFails(jobID, launch.server.fleet.sourceServerID)) {
+  if (deps.faults.launchFails(jobID, launch.server.fleet.sourceServerID, launch.launch)) {
     return {
       ok: false,
       reason:

@@ -49,12 +49,13 @@ export class FaultInjector {
     return undefined;
   }
 
-  /** Whether this server's launch in this job fails by injection. */
-  launchFails(jobID: string, sourceServerID: string): boolean {
+  /** Whether this server's launch in this job, its `launch`-th (from 1), fails by injection. */
+  launchFails(jobID: string, sourceServerID: string, launch: number): boolean {
     const failLaunch = this.options.failLaunch;
     if (!failLaunch) return false;
     const fails =
       failLaunch.sourceServerIds.includes(sourceServerID) ||
+      launch <= (failLaunch.times[sourceServerID] ?? 0) ||
       this.stream(`launch/${jobID}/${sourceServerID}`).chance(failLaunch.percent);
     if (fails) this.trace.push({ fault: "launchFailure", jobID, sourceServerID });
     return fails;

@@ -26,9 +26,16 @@ export const faultOptionsSchema = z.strictObject({
       retryAfterSeconds: z.number().int().min(0).default(1),
     })
     .optional(),
-  /** Launches that fail (LAUNCH_FAILED): these servers, and this share of the others. */
+  /**
+   * Launches that fail (LAUNCH_FAILED): every launch of `sourceServerIds`, the first N launches of
+   * each server in `times` (later ones succeed), and this share of the others.
+   */
   failLaunch: z
-    .strictObject({ sourceServerIds: z.array(sourceServerIdSchema).default([]), percent: percent.default(0) })
+    .strictObject({
+      sourceServerIds: z.array(sourceServerIdSchema).default([]),
+      times: z.record(sourceServerIdSchema, z.number().int().min(1)).default({}),
+      percent: percent.default(0),
+    })
     .optional(),
   /** This share of DRS events never reaches the bus (DRS events are best effort). */
   dropEvents: z.strictObject({ percent }).optional(),
