@@ -4,6 +4,7 @@ import type { EngineContext } from "../lambda/engine-context";
 import { unknownExecution } from "../operations/recovery-status";
 import {
   describeRecoveryWorkflow,
+  executionStatusOf,
   type RecoveryWorkflow,
   recoveryViewStatus,
 } from "../operations/recovery-workflow";
@@ -177,7 +178,7 @@ async function refuseUnresumable(
       `it stopped before it laid out its servers${failure(meta)}, so nothing was launched: start a new recovery of plan ${meta.planId}`,
     );
   }
-  const status = recoveryViewStatus(workflow?.status, meta.status);
+  const status = recoveryViewStatus(workflow?.status, executionStatusOf(meta, workflow?.status));
   if (status === "SUCCEEDED") throw refuse("it SUCCEEDED: there is nothing left to resume");
   if (status === "RUNNING" || status === "STARTING") {
     const attempt = workflow?.attempt ?? meta.attempts?.at(-1)?.number ?? 1;
