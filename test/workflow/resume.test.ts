@@ -15,6 +15,7 @@ import {
   type StartRecoveryResult,
 } from "@drs-orchestrator/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type IncidentServer, startIncidentServer } from "../../examples/mcp-incident-server/incident-server";
 import {
   type DeployedApp,
   type EndedExecution,
@@ -41,8 +42,11 @@ const DEADLINE_MS = 60_000;
 const TERMINATE_SECONDS = 2000;
 const WAVE_SERVERS = 3;
 
+const INCIDENTS_TOKEN = "resume-hooks-token";
+
 let fleet: Fleet;
 let env: DeployedApp;
+let incidents: IncidentServer;
 const now = () => env.local.clock.now();
 
 interface BadDay {
@@ -125,16 +129,28 @@ beforeAll(async () => {
   fleet = await exampleFleet();
   Object.assign(resumeDay, badDay("resume-bad-day", ["dns", "identity", "edge"]));
   Object.assign(skipDay, badDay("resume-skip", ["cache", "queue", "web"]));
+  incidents = await startIncidentServer({ port: 0, token: INCIDENTS_TOKEN });
   env = await startDeployedApp({
     fleet,
     timings: { ...FAST_DRS_TIMINGS, terminateSeconds: TERMINATE_SECONDS },
     faults: { failLaunch: { times: { [resumeDay.failing]: 1, [skipDay.failing]: 1 } } },
+    app: {
+      environment: {
+        HOOK_MCP_SERVERS: JSON.stringify({
+          incidents: { url: incidents.url, tokenSecret: "drs-orchestrator/incidents-token" },
+        }),
+      },
+    },
   });
+  env.local.secrets.seed("drs-orchestrator/incidents-token", INCIDENTS_TOKEN);
   for (const day of [resumeDay, skipDay]) await env.applyPlan(badDayPlan(day));
   await env.applyPlan("three-tier.yaml");
 }, 30_000);
 
-afterAll(() => env?.stop());
+afterAll(async () => {
+  await env?.stop();
+  await incidents?.close();
+});
 
 describe("a recovery whose wave 2 fails beyond its policy", () => {
   let started: StartRecoveryResult;
@@ -447,5 +463,82 @@ describe("a drill cancelled at its approval gate", () => {
       }
     },
     DEADLINE_MS * 3,
+  );
+});
+
+describe("a recovery a closing hook aborted after its last wave", () => {
+  it(
+    "runs only that hook again: hooks that ran are not called again and no server is launched again",
+    async () => {
+      const servers = pickServers(fleet, { app: "estate", tier: "db-core" }, 2);
+      incidents.notes.open({ title: "DR board", severity: 3, reference: "board" });
+      const planId = await env.applyPlan({
+        id: "resume-hooks",
+        name: "resume hooks",
+        rto: "4h",
+        rpo: "15m",
+        groups: [{ id: "db", select: { sourceServerIds: servers } }],
+        hooks: {
+          beforeRecovery: [
+            {
+              name: "announce",
+              mcp: {
+                server: "incidents",
+                tool: "add_note",
+                arguments: { incident: "board", text: "{{executionId}} starting" },
+              },
+            },
+          ],
+          // The execution's own incident is not open yet: the note fails and the hook aborts.
+          afterRecovery: [
+            {
+              name: "close out",
+              mcp: {
+                server: "incidents",
+                tool: "add_note",
+                arguments: { incident: "{{executionId}}", text: "recovered" },
+              },
+            },
+          ],
+        },
+      });
+      const started = await startRecovery(planId);
+      const first = await env.waitForEnd(started, DEADLINE_MS);
+      expect(first.meta).toMatchObject({ status: "FAILED", error: "HookFailedError" });
+      const { executionId } = started;
+      expect((await env.engine.executions.waves(executionId)).map((wave) => wave.status)).toEqual([
+        "COMPLETED",
+      ]);
+
+      incidents.notes.open({ title: "the recovery", severity: 2, reference: executionId });
+      const resumed = await resumeRecovery(env.engine, { executionId, requestedBy: "ops:frank" }, now());
+      const second = await waitForAttempt(resumed);
+      expect(second.status).toBe("SUCCEEDED");
+      expect(
+        second.meta.attempts?.map((attempt) => [attempt.number, attempt.firstWave, attempt.status]),
+      ).toEqual([
+        [1, 1, "FAILED"],
+        [2, 2, "SUCCEEDED"],
+      ]);
+      for (const id of servers) expect(launches(id), id).toBe(1);
+      const board = incidents.notes
+        .find("board")
+        .notes.filter((note) => note.text === `${executionId} starting`);
+      expect(board).toHaveLength(1);
+      expect(incidents.notes.find(executionId).notes.map((note) => note.text)).toEqual(["recovered"]);
+      const hooks = await env.engine.executions.hooks(executionId);
+      expect(hooks.map((hook) => [hook.phase, hook.name, hook.status])).toEqual(
+        expect.arrayContaining([
+          ["beforeRecovery", "announce", "SUCCEEDED"],
+          ["afterRecovery", "close out", "SUCCEEDED"],
+        ]),
+      );
+      expect(hooks).toHaveLength(2);
+      const announce = hooks.find((hook) => hook.phase === "beforeRecovery");
+      expect(Date.parse(announce?.startedAt as string)).toBeLessThan(
+        Date.parse(second.meta.attempts?.[1]?.startedAt as string),
+      );
+    },
+    DEADLINE_MS * 2,
   );
 });
