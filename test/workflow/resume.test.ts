@@ -1,4 +1,5 @@
-import { DescribeRecoveryInstancesCommand } from "@aws-sdk/client-drs";
+import { DescribeRecoveryInstancesCommand, GetLaunchConfigurationCommand } from "@aws-sdk/client-drs";
+import { DescribeInstancesCommand, DescribeLaunchTemplatesCommand } from "@aws-sdk/client-ec2";
 import { DescribeExecutionCommand, ListExecutionsCommand } from "@aws-sdk/client-sfn";
 import { ExecutionNotResumableError, type Fleet } from "@drs-orchestrator/core";
 import {
@@ -13,6 +14,7 @@ import {
   resumeRecovery,
   type ServerItem,
   type StartRecoveryResult,
+  startDrillCleanup,
 } from "@drs-orchestrator/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type IncidentServer, startIncidentServer } from "../../examples/mcp-incident-server/incident-server";
@@ -40,6 +42,7 @@ const DEADLINE_MS = 60_000;
  * one-hour wait for terminations.
  */
 const TERMINATE_SECONDS = 2000;
+const DRILL_INSTANCE_TYPE = "c6i.2xlarge";
 const WAVE_SERVERS = 3;
 
 const INCIDENTS_TOKEN = "resume-hooks-token";
@@ -109,6 +112,40 @@ async function recoveryInstances(ids: readonly string[]) {
   return new Map(items.map((item) => [item.sourceServerID as string, item]));
 }
 
+/** Each server's launch template default version now. */
+async function defaultVersions(ids: readonly string[]): Promise<Record<string, number | undefined>> {
+  const versions: Record<string, number | undefined> = {};
+  for (const sourceServerID of ids) {
+    const { ec2LaunchTemplateID } = await env.drs.send(new GetLaunchConfigurationCommand({ sourceServerID }));
+    const { LaunchTemplates = [] } = await env.ec2.send(
+      new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [ec2LaunchTemplateID as string] }),
+    );
+    versions[sourceServerID] = LaunchTemplates[0]?.DefaultVersionNumber;
+  }
+  return versions;
+}
+
+/** The drill cleanup of an execution's attempt, once it has ended. */
+async function cleanupEnded(executionId: string, attempt: number): Promise<string> {
+  const executionArn = executionArnOf(
+    env.app.environment.CLEANUP_STATE_MACHINE_ARN as string,
+    cleanupExecutionName(executionId, attempt),
+  );
+  return until(
+    `the cleanup of attempt ${attempt}`,
+    async () => {
+      try {
+        const { status } = await env.sfn.send(new DescribeExecutionCommand({ executionArn }));
+        return status === "RUNNING" ? undefined : status;
+      } catch (error) {
+        if ((error as Error).name === "ExecutionDoesNotExist") return undefined;
+        throw error;
+      }
+    },
+    DEADLINE_MS,
+  );
+}
+
 /** Step Functions executions of the recovery state machine for one execution (its attempts). */
 async function workflowsOf(executionId: string): Promise<string[]> {
   const { executions = [] } = await env.sfn.send(
@@ -124,16 +161,20 @@ const launches = (id: string) => env.local.drs.counters.launches[id] ?? 0;
 
 const resumeDay = {} as BadDay;
 const skipDay = {} as BadDay;
+const drillDay = {} as BadDay;
 
 beforeAll(async () => {
   fleet = await exampleFleet();
   Object.assign(resumeDay, badDay("resume-bad-day", ["dns", "identity", "edge"]));
   Object.assign(skipDay, badDay("resume-skip", ["cache", "queue", "web"]));
+  Object.assign(drillDay, badDay("resume-drill", ["db-reporting", "workers", "reporting"]));
   incidents = await startIncidentServer({ port: 0, token: INCIDENTS_TOKEN });
   env = await startDeployedApp({
     fleet,
     timings: { ...FAST_DRS_TIMINGS, terminateSeconds: TERMINATE_SECONDS },
-    faults: { failLaunch: { times: { [resumeDay.failing]: 1, [skipDay.failing]: 1 } } },
+    faults: {
+      failLaunch: { times: { [resumeDay.failing]: 1, [skipDay.failing]: 1, [drillDay.failing]: 1 } },
+    },
     app: {
       environment: {
         HOOK_MCP_SERVERS: JSON.stringify({
@@ -144,6 +185,16 @@ beforeAll(async () => {
   });
   env.local.secrets.seed("drs-orchestrator/incidents-token", INCIDENTS_TOKEN);
   for (const day of [resumeDay, skipDay]) await env.applyPlan(badDayPlan(day));
+  // The drill launches with settings of its own, which its cleanup puts back.
+  await env.applyPlan({
+    ...badDayPlan(drillDay),
+    launch: {
+      rightSizing: "NONE",
+      instanceType: DRILL_INSTANCE_TYPE,
+      subnetId: "subnet-0a1b2c3d4e5f60001",
+      securityGroupIds: ["sg-0a1b2c3d4e5f60001"],
+    },
+  });
   await env.applyPlan("three-tier.yaml");
 }, 30_000);
 
@@ -540,5 +591,69 @@ describe("a recovery a closing hook aborted after its last wave", () => {
       );
     },
     DEADLINE_MS * 2,
+  );
+});
+
+describe("a drill whose wave 2 failed and was cleaned up", () => {
+  it(
+    "relaunches the wave with the plan's settings applied again, and its second cleanup puts them back",
+    async () => {
+      const all = [...drillDay.core, ...drillDay.app, ...drillDay.edge];
+      const original = await defaultVersions(all);
+      const started = await env.startDrill(drillDay.planId);
+      const { executionId } = started;
+      const first = await env.waitForEnd(started, DEADLINE_MS);
+      expect(first.meta.status).toBe("ABORTED");
+      const before = await serversById(executionId);
+
+      // The drill-ended rule cleaned the failed drill up: its instances terminated, its settings put back.
+      expect(await cleanupEnded(executionId, 1)).toBe("SUCCEEDED");
+      expect(await defaultVersions(all)).toEqual(original);
+
+      const resumed = await resumeRecovery(env.engine, { executionId, requestedBy: "ops:gina" }, now());
+      const second = await waitForAttempt(resumed);
+      expect(second.status).toBe("SUCCEEDED");
+      const after = await serversById(executionId);
+
+      // Wave 1 completed before: not launched again. Wave 2's instances were gone: all launched again.
+      for (const id of drillDay.core) expect(launches(id), id).toBe(1);
+      for (const id of drillDay.app) {
+        expect(launches(id), id).toBe(2);
+        const server = after.get(id) as ServerItem;
+        expect(server.status, id).toBe("HEALTHY");
+        expect(server.ec2InstanceId, id).not.toBe(before.get(id)?.ec2InstanceId);
+        const { Reservations = [] } = await env.ec2.send(
+          new DescribeInstancesCommand({ InstanceIds: [server.ec2InstanceId as string] }),
+        );
+        expect(Reservations[0]?.Instances?.[0]?.InstanceType, id).toBe(DRILL_INSTANCE_TYPE);
+      }
+      const healthyBefore = drillDay.app.find((id) => id !== drillDay.failing) as string;
+      expect(after.get(healthyBefore)?.attemptHistory?.at(-1)).toMatchObject({
+        attempt: 0,
+        status: "HEALTHY",
+        ec2InstanceId: before.get(healthyBefore)?.ec2InstanceId,
+        failureReason: expect.stringMatching(
+          /recovery instance .* (is TERMINATED|no longer lists)|no longer lists/,
+        ),
+      });
+
+      // The plan sets no drill.cleanupAfter: the operator cleans the succeeded drill up, which is the
+      // second attempt's own cleanup: it terminates what that attempt launched and puts the settings back.
+      const cleanup = await startDrillCleanup({ executionId }, env.engine);
+      expect(cleanup).toMatchObject({
+        alreadyStarted: false,
+        cleanupExecutionArn: executionArnOf(
+          env.app.environment.CLEANUP_STATE_MACHINE_ARN as string,
+          cleanupExecutionName(executionId, 2),
+        ),
+      });
+      expect(await cleanupEnded(executionId, 2)).toBe("SUCCEEDED");
+      expect(await defaultVersions(all)).toEqual(original);
+      const instances = await recoveryInstances(all);
+      for (const id of [...drillDay.app, ...drillDay.edge]) {
+        expect(instances.get(id)?.ec2InstanceState ?? "TERMINATED", id).toBe("TERMINATED");
+      }
+    },
+    DEADLINE_MS * 3,
   );
 });
