@@ -70,6 +70,12 @@ const DONE = new Set(["COMPLETED", "FAILED"]);
 const UP = new Set(["RUNNING", "PENDING"]);
 const STOPPED = new Set(["STOPPED", "STOPPING"]);
 
+/** The first wave that did not complete; one past the last wave when all did. */
+export function firstUnfinishedWave(waves: readonly ResumeWave[]): number {
+  const sorted = [...waves].sort((a, b) => a.wave - b.wave);
+  return sorted.find((wave) => !DONE.has(wave.status))?.wave ?? (sorted.at(-1)?.wave ?? 0) + 1;
+}
+
 /**
  * How to continue an execution that stopped (failed, aborted or cancelled): from the first wave that
  * did not complete, keep every server whose recovery instance is still the one it launched and still
@@ -78,7 +84,7 @@ const STOPPED = new Set(["STOPPED", "STOPPING"]);
  */
 export function planResume(input: ResumeInput): ResumePlan {
   const waves = [...input.waves].sort((a, b) => a.wave - b.wave);
-  const firstWave = waves.find((wave) => !DONE.has(wave.status))?.wave ?? (waves.at(-1)?.wave ?? 0) + 1;
+  const firstWave = firstUnfinishedWave(waves);
   const servers = input.servers
     .filter((server) => server.wave >= firstWave)
     .sort((a, b) => a.wave - b.wave || a.sourceServerId.localeCompare(b.sourceServerId))

@@ -5,6 +5,7 @@ import {
   ExecutionNotFoundError,
   ExecutionNotResumableError,
   effectiveLaunchSettings,
+  firstUnfinishedWave,
   type Plan,
   planResume,
   type ResumePlan,
@@ -161,7 +162,7 @@ async function decide(
   servers: readonly ServerItem[],
   skipFailed: boolean,
 ): Promise<ResumePlan> {
-  const { firstWave } = planResume({ waves, servers, instances: new Map(), skipFailed });
+  const firstWave = firstUnfinishedWave(waves);
   const up = servers.filter(
     (server) => server.wave >= firstWave && (server.status === "HEALTHY" || server.status === "LAUNCHED"),
   );
