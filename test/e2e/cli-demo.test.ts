@@ -208,7 +208,9 @@ describe("npm start (drs-orchestrator demo)", () => {
   }, 60_000);
 
   it("stops the runtime cleanly on Ctrl-C and exits 130", async () => {
-    const child = spawn(process.execPath, [BIN, "demo"], { cwd: ROOT });
+    const child = spawn(process.execPath, [BIN, "demo", "--faults", "examples/faults/wave-failure.json"], {
+      cwd: ROOT,
+    });
     children.add(child);
     let stdout = "";
     let stderr = "";
@@ -224,6 +226,10 @@ describe("npm start (drs-orchestrator demo)", () => {
       if (performance.now() > deadline) throw new Error(`the drill did not start:\n${stdout}\n${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    // The faults the runtime started with are said before the drill starts.
+    expect(stdout).toContain(
+      "Faults from examples/faults/wave-failure.json:\n  failLaunch: s-0e48735c54a35281b fails its first launch\n",
+    );
     child.kill("SIGINT");
     const interruptedAt = performance.now();
     expect(await exited).toBe(130);
@@ -240,6 +246,24 @@ describe("npm start (drs-orchestrator demo)", () => {
     expect(invalid.output.stdout).toBe("");
     expect(invalid.output.stderr).toContain(`${planFile}: id:`);
     expect(invalid.output.stderr).toContain(`${planFile}: rto:`);
+
+    const faultsFile = join(directory, "faults.json");
+    await writeFile(
+      faultsFile,
+      JSON.stringify({ failLaunch: { "s-0000000000000dead": 1 }, throttlePercent: -5 }),
+    );
+    const badFaults = run(process.execPath, [BIN, "demo", "--faults", faultsFile]);
+    expect(await badFaults.exited).toBe(1);
+    expect(badFaults.output.stdout).toBe("");
+    expect(badFaults.output.stderr).toContain(
+      `${faultsFile}: throttlePercent: -5 is below the minimum of 0 (fix: use a value of 0 or more)`,
+    );
+    await writeFile(faultsFile, JSON.stringify({ failLaunch: { "s-0000000000000dead": 1 } }));
+    const unknownServer = run(process.execPath, [BIN, "demo", "--faults", faultsFile]);
+    expect(await unknownServer.exited).toBe(1);
+    expect(unknownServer.output.stderr).toContain(
+      `${faultsFile}: failLaunch.s-0000000000000dead: source server "s-0000000000000dead" is not in the fleet`,
+    );
 
     const badSpeed = run(process.execPath, [BIN, "demo", "--speed", "0"]);
     expect(await badSpeed.exited).toBe(2);

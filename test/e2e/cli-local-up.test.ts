@@ -1,13 +1,20 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DescribeJobsCommand, DescribeSourceServersCommand, DrsClient } from "@aws-sdk/client-drs";
+import {
+  DescribeJobsCommand,
+  DescribeRecoverySnapshotsCommand,
+  DescribeSourceServersCommand,
+  DrsClient,
+  type SourceServer,
+} from "@aws-sdk/client-drs";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DescribeExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { FUNCTIONS, resourceName } from "@drs-orchestrator/app";
-import { type Fleet, loadFleetFile } from "@drs-orchestrator/core";
+import { type Fleet, loadFleetFile, parseDuration } from "@drs-orchestrator/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { readLocalState, simulatedNow } from "../../packages/cli/src/local-state";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const BIN = `${ROOT}packages/cli/bin/drs-orchestrator.js`;
@@ -75,13 +82,31 @@ function exportedEnv(stdout: string): Record<string, string> {
   );
 }
 
+/** The three-tier example plan's servers, which examples/faults/region-outage.json disconnects. */
+function shopServers(): string[] {
+  return fleet.sourceServers
+    .filter(
+      (server) => server.tags.app === "shop" && ["db", "app", "web"].includes(server.tags.tier as string),
+    )
+    .map((server) => server.sourceServerID);
+}
+
 describe("drs-orchestrator local up", () => {
-  it("serves the fleet to the official DRS client until SIGINT, then exits cleanly", async () => {
+  it("serves the fleet, with the faults file's replication, to the official DRS client until SIGINT, then exits cleanly", async () => {
     const {
       process: cli,
       output,
       exited,
-    } = run(["local", "up", "--fleet", "examples/fleet.json", "--speed", "60"]);
+    } = run([
+      "local",
+      "up",
+      "--fleet",
+      "examples/fleet.json",
+      "--speed",
+      "60",
+      "--faults",
+      "examples/faults/region-outage.json",
+    ]);
     await until("the endpoint to be printed", () => /^export AWS_ENDPOINT_URL=/m.test(output.stdout));
     await until("the app's variables", () => /^export RECOVERY_STATE_MACHINE_ARN=/m.test(output.stdout));
     await until("the summary", () => output.stderr.includes("Ctrl-C stops it"));
@@ -119,6 +144,9 @@ describe("drs-orchestrator local up", () => {
     );
     expect(output.stderr).toMatch(/clock: {4}60× real time/);
     expect(output.stderr).toContain(
+      `faults:   from examples/faults/region-outage.json\n            replication DISCONNECTED, lag 3h: ${shopServers().join(", ")} (9 servers)\n`,
+    );
+    expect(output.stderr).toContain(
       `app:      stage local: ${FUNCTIONS.length} functions, state machine arn:aws:states:`,
     );
 
@@ -132,14 +160,38 @@ describe("drs-orchestrator local up", () => {
     });
     try {
       // DescribeSourceServers pages by 100 at most, as the real service does.
-      const ids: string[] = [];
+      const servers: SourceServer[] = [];
       let nextToken: string | undefined;
       do {
         const page = await drs.send(new DescribeSourceServersCommand({ nextToken }));
-        ids.push(...(page.items ?? []).map((server) => server.sourceServerID as string));
+        servers.push(...(page.items ?? []));
         nextToken = page.nextToken;
       } while (nextToken);
+      const ids = servers.map((server) => server.sourceServerID as string);
       expect(ids.sort()).toEqual(fleet.sourceServers.map((server) => server.sourceServerID).sort());
+      // The region outage: the shop's servers are disconnected, three hours behind and falling further.
+      const disconnected = servers.filter(
+        (server) => server.dataReplicationInfo?.dataReplicationState === "DISCONNECTED",
+      );
+      expect(disconnected.map((server) => server.sourceServerID).sort()).toEqual(shopServers().sort());
+      for (const server of disconnected) {
+        const lag = parseDuration(server.dataReplicationInfo?.lagDuration as string) as number;
+        expect(lag).toBeGreaterThanOrEqual(3 * 3600);
+        expect(lag).toBeLessThan(4 * 3600);
+      }
+      const { items: snapshots } = await drs.send(
+        new DescribeRecoverySnapshotsCommand({
+          sourceServerID: shopServers()[0],
+          order: "DESC",
+          maxResults: 1,
+        }),
+      );
+      const found = await readLocalState(join(STATE_HOME, "local.json"));
+      if (!found.found || !("state" in found)) throw new Error(`no runtime recorded in ${found.path}`);
+      const runtimeNow = simulatedNow(found.state.clock).getTime();
+      expect(snapshots).toHaveLength(1);
+      // Nothing newer than three hours before the runtime's clock.
+      expect(Date.parse(snapshots?.[0]?.timestamp as string)).toBeLessThanOrEqual(runtimeNow - 3 * 3600_000);
       const jobs = await drs.send(new DescribeJobsCommand({}));
       expect(jobs.items).toEqual([]);
     } finally {
@@ -231,10 +283,32 @@ describe("drs-orchestrator local up", () => {
     ).toBe(true);
   });
 
-  it("explains a bad option value and a busy port", async () => {
+  it("explains a bad option value, a bad faults file and a busy port", async () => {
     const badSpeed = run(["local", "up", "--speed", "fast"]);
     expect((await badSpeed.exited).code).toBe(2);
     expect(badSpeed.output.stderr).toContain("--speed fast is not valid");
+
+    const badFaults = join(STATE_HOME, "bad-faults.json");
+    writeFileSync(
+      badFaults,
+      JSON.stringify({
+        replication: { "s-b3ce30dffdb44268f": { state: "DISCONECTED" } },
+        dropEventPercent: 50,
+      }),
+    );
+    const invalid = run(["local", "up", "--fleet", "examples/fleet.json", "--faults", badFaults]);
+    expect((await invalid.exited).code).toBe(1);
+    expect(invalid.output.stderr.trim().split("\n")).toEqual([
+      `${badFaults}: replication.s-b3ce30dffdb44268f.state: invalid value "DISCONECTED"; allowed values: STOPPED, INITIATING, INITIAL_SYNC, BACKLOG, CREATING_SNAPSHOT, CONTINUOUS, PAUSED, RESCAN, STALLED, DISCONNECTED (fix: did you mean DISCONNECTED?)`,
+      `${badFaults}: dropEventPercent: unknown key "dropEventPercent"; allowed keys here: seed, replication, failLaunch, dropEventsPercent, delayEventsSeconds, throttlePercent, stall (fix: did you mean "dropEventsPercent"?)`,
+    ]);
+    writeFileSync(badFaults, JSON.stringify({ failLaunch: { "s-0000000000000dead": 1 } }));
+    const unknown = run(["local", "up", "--fleet", "examples/fleet.json", "--faults", badFaults]);
+    expect((await unknown.exited).code).toBe(1);
+    expect(unknown.output.stderr.trim()).toBe(
+      `${badFaults}: failLaunch.s-0000000000000dead: source server "s-0000000000000dead" is not in the fleet (fix: use the sourceServerID of one of the fleet's ${fleet.sourceServers.length} source servers)`,
+    );
+    expect(unknown.output.stdout).toBe("");
 
     const first = run(["local", "up"]);
     await until("the first runtime", () => /^export AWS_ENDPOINT_URL=/m.test(first.output.stdout));

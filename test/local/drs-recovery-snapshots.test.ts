@@ -237,6 +237,9 @@ describe("DRS emulator: DescribeRecoverySnapshots", () => {
 
     local.drs.setReplication(HEALTHY, { state: "STOPPED" });
     expect(local.drs.recoverySnapshots(HEALTHY)).toEqual([]);
+    // A Stalled Change event when it became STALLED and when it stopped being so; none for STOPPED.
+    await local.drs.idle();
+    expect(local.drs.counters.eventsPublished).toBe(2);
     expect(() => local.drs.setReplication(HEALTHY, { state: "BROKEN" as "STALLED" })).toThrow(
       /BROKEN is not a DRS data replication state/,
     );

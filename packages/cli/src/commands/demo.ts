@@ -21,8 +21,10 @@ import type { EngineContext } from "@drs-orchestrator/engine";
 import { type LocalAws, startLocalAws } from "@drs-orchestrator/local";
 import { startIncidentServer } from "../../../../examples/mcp-incident-server/incident-server";
 import { type CommandIo, defineCommand, UsageError } from "../command";
+import { readFaultsOption } from "../faults-option";
 import { type Interrupt, onInterrupt } from "../interrupt";
 import { cleanupProgressLine, renderDrillCleanupSummary } from "../output/drill-cleanup-text";
+import { renderFaults } from "../output/faults-text";
 import { quietFunctionOutput } from "../output/function-output";
 import { renderIncidentTimeline } from "../output/incident-timeline";
 import { LiveProgress } from "../output/live-progress";
@@ -52,8 +54,9 @@ export const command = defineCommand({
     "healthy and failed until the drill ends, then the recovery summary. The example incident MCP server runs " +
     "alongside as `incidents` for the plan's hooks; the demo approves the plan's approval gates itself. Then " +
     "it cleans up the drill as `recover cleanup` does (terminates the recovery instances, restores the launch " +
-    "settings), follows the cleanup to its end and shows what it did. Exit code 0 when the drill and its " +
-    "cleanup succeeded, 1 otherwise.",
+    "settings), follows the cleanup to its end and shows what it did. With --faults the runtime starts with " +
+    "the faults file's bad day (see the README). Exit code 0 when the drill and its cleanup succeeded, 1 " +
+    "otherwise.",
   options: {
     plan: {
       type: "string",
@@ -69,6 +72,11 @@ export const command = defineCommand({
       type: "string",
       valueName: "N",
       description: `simulated seconds per real second (default ${DEFAULT_SPEED})`,
+    },
+    faults: {
+      type: "string",
+      valueName: "faults.json",
+      description: "faults to start the runtime with, e.g. examples/faults/wave-failure.json (default: none)",
     },
   },
   async run({ args, options }, io) {
@@ -88,6 +96,11 @@ export const command = defineCommand({
       return 1;
     }
     const { plan, document } = planResult;
+    let faults: Awaited<ReturnType<typeof readFaultsOption>>;
+    if (options.faults !== undefined) {
+      faults = await readFaultsOption(options.faults, fleetResult.fleet, io);
+      if (!faults) return 1;
+    }
 
     // Only errors from the functions: their logs would tear the live view apart.
     const functionSettings = quietFunctionOutput("ERROR");
@@ -96,7 +109,11 @@ export const command = defineCommand({
       "@drs-orchestrator/engine"
     );
 
-    const local = await startLocalAws({ fleet: fleetResult.fleet, speed });
+    const local = await startLocalAws({
+      fleet: faults?.fleet ?? fleetResult.fleet,
+      speed,
+      ...(faults && { faults: faults.faults }),
+    });
     const token = randomBytes(16).toString("hex");
     const incidents = await startIncidentServer({ port: 0, token });
     const interrupt = onInterrupt();
@@ -105,6 +122,13 @@ export const command = defineCommand({
         `Local AWS runtime on ${local.endpoint}: ${local.fleet.sourceServers.length} source servers from ` +
           `${fleetName}, clock ${speed}× real time`,
       );
+      if (faults) {
+        io.out(
+          [`Faults from ${options.faults}:`, ...renderFaults(faults.file).map((line) => `  ${line}`)].join(
+            "\n",
+          ),
+        );
+      }
       local.secrets.seed(INCIDENT_TOKEN_SECRET, token);
       io.out(
         `Incident MCP server (examples/mcp-incident-server) on ${incidents.url}, ` +

@@ -2,12 +2,15 @@ import { randomBytes } from "node:crypto";
 import type { LocalApp } from "@drs-orchestrator/app";
 import { type Fleet, formatPlanIssue, loadFleetFile } from "@drs-orchestrator/core";
 import {
+  type FaultOptions,
+  type FaultsFile,
   type FunctionUrlServer,
   type LocalAws,
   startFunctionUrlServer,
   startLocalAws,
 } from "@drs-orchestrator/local";
 import { type CommandIo, defineCommand, UsageError } from "../command";
+import { readFaultsOption } from "../faults-option";
 import {
   type LocalState,
   localStatePath,
@@ -15,6 +18,7 @@ import {
   removeLocalState,
   writeLocalState,
 } from "../local-state";
+import { renderFaults } from "../output/faults-text";
 import { quietFunctionOutput } from "../output/function-output";
 
 export const command = defineCommand({
@@ -28,7 +32,9 @@ export const command = defineCommand({
     "server is served over streamable HTTP on its own 127.0.0.1 port, with a bearer token made for this run " +
     "(both in the summary). It also records all of this in a state file ($DRS_ORCHESTRATOR_HOME/local.json, default ~/.drs-orchestrator/local.json, readable " +
     "by you only) for the commands run with --local in other terminals, and removes it when it stops. One " +
-    "runtime at a time: a second `local up` is refused while the first runs, unless --force.",
+    "runtime at a time: a second `local up` is refused while the first runs, unless --force. With --faults the " +
+    "runtime rehearses a bad day (replication states and lags, failing launches, lost events, throttling; see " +
+    "the README) and the summary lists the faults in effect.",
   options: {
     port: { type: "string", valueName: "N", description: "port to listen on (default: any free port)" },
     fleet: {
@@ -40,6 +46,11 @@ export const command = defineCommand({
       type: "string",
       valueName: "N",
       description: "simulated seconds per real second, e.g. 60 runs a 10-minute launch in 10 s (default 1)",
+    },
+    faults: {
+      type: "string",
+      valueName: "faults.json",
+      description: "faults to start with, e.g. examples/faults/region-outage.json (default: none)",
     },
     force: {
       type: "boolean",
@@ -65,10 +76,17 @@ export const command = defineCommand({
       }
       fleet = result.fleet;
     }
+    let faults: { file: FaultsFile; options: FaultOptions } | undefined;
+    if (options.faults !== undefined) {
+      const applied = await readFaultsOption(options.faults, fleet, io);
+      if (!applied) return 1;
+      faults = { file: applied.file, options: applied.faults };
+      fleet = applied.fleet;
+    }
 
     let local: LocalAws;
     try {
-      local = await startLocalAws({ port, fleet, speed });
+      local = await startLocalAws({ port, fleet, speed, ...(faults && { faults: faults.options }) });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       io.err(
@@ -121,7 +139,7 @@ export const command = defineCommand({
       return 1;
     }
     io.out(exportLines(env));
-    io.err(summary(local, app, options.fleet, state));
+    io.err(summary(local, app, options, state, faults?.file));
     io.err(`${await signal}: stopping the local runtime…`);
     await removeLocalState(process.pid, statePath);
     await mcp.close();
@@ -164,13 +182,22 @@ async function noOtherRuntime(io: CommandIo): Promise<boolean> {
   return false;
 }
 
-function summary(local: LocalAws, app: LocalApp, fleetFile: string | undefined, state: LocalState): string {
+function summary(
+  local: LocalAws,
+  app: LocalApp,
+  files: { fleet?: string | undefined; faults?: string | undefined },
+  state: LocalState,
+  faults: FaultsFile | undefined,
+): string {
   const servers = local.fleet.sourceServers.length;
   const functions = Object.keys(app.functionNames).length;
   return [
     `local AWS runtime listening on ${local.endpoint} (account ${local.accountId}, region ${local.region})`,
     `  services: ${local.services.join(", ")}`,
-    `  fleet:    ${servers} source server${servers === 1 ? "" : "s"}${fleetFile ? ` from ${fleetFile}` : ""}`,
+    `  fleet:    ${servers} source server${servers === 1 ? "" : "s"}${files.fleet ? ` from ${files.fleet}` : ""}`,
+    ...(faults
+      ? [`  faults:   from ${files.faults}`, ...renderFaults(faults).map((line) => `            ${line}`)]
+      : []),
     `  clock:    ${local.clock.speed}× real time, simulated now ${local.clock.isoNow()}`,
     `  app:      stage ${app.stage}: ${functions} functions, state machine ${app.recoveryStateMachineArn}`,
     `  mcp:      ${state.mcp?.url} (streamable HTTP, header Authorization: Bearer ${state.mcp?.token})`,
