@@ -60,8 +60,7 @@ export async function resumeRecovery(
     engine.executions.getMeta(executionId),
     describeRecoveryWorkflow(engine, executionId),
   ]);
-  await refuseUnresumable(engine, executionId, meta, workflow);
-  const resumable = meta as ExecutionMeta;
+  const resumable = await resumableMeta(engine, executionId, meta, workflow);
   const { planId, planVersion, mode } = resumable;
   const stateMachineArn = engine.config.recoveryStateMachineArn;
   const attempts = executionAttempts(resumable, executionArnOf(stateMachineArn, executionId));
@@ -153,16 +152,16 @@ export async function resumeRecovery(
 }
 
 /**
- * Refuses what cannot be resumed, naming why.
+ * The execution's META when it can be resumed; what cannot is refused, naming why.
  * @throws ExecutionNotFoundError when neither Step Functions nor the executions table knows it
  * @throws ExecutionNotResumableError otherwise
  */
-async function refuseUnresumable(
+async function resumableMeta(
   engine: EngineContext,
   executionId: string,
   meta: ExecutionMeta | undefined,
   workflow: RecoveryWorkflow | undefined,
-): Promise<void> {
+): Promise<ExecutionMeta> {
   const refuse = (why: string) => new ExecutionNotResumableError(executionId, why);
   if (!meta) {
     if (!workflow) throw unknownExecution(executionId);
@@ -173,17 +172,17 @@ async function refuseUnresumable(
         : `it ended ${workflow.status} before it recorded anything${failure(workflow)}, so nothing was launched: start a new recovery${plan}`,
     );
   }
-  if (!meta.prepared) {
-    throw refuse(
-      `it stopped before it laid out its servers${failure(meta)}, so nothing was launched: start a new recovery of plan ${meta.planId}`,
-    );
-  }
   const status = recoveryViewStatus(workflow?.status, executionStatusOf(meta, workflow?.status));
   if (status === "SUCCEEDED") throw refuse("it SUCCEEDED: there is nothing left to resume");
   if (status === "RUNNING" || status === "STARTING") {
     const attempt = workflow?.attempt ?? meta.attempts?.at(-1)?.number ?? 1;
     throw refuse(
       `it is still running (attempt ${attempt}, workflow ${workflow?.status ?? "starting"}): wait for it to end, or cancel it first (recover cancel)`,
+    );
+  }
+  if (!meta.prepared) {
+    throw refuse(
+      `it stopped before it laid out its servers${failure(meta)}, so nothing was launched: start a new recovery of plan ${meta.planId}`,
     );
   }
   if (meta.mode === "DRILL") {
@@ -194,6 +193,7 @@ async function refuseUnresumable(
       );
     }
   }
+  return meta;
 }
 
 function failure(what: { error?: string; cause?: string }): string {
