@@ -377,6 +377,37 @@ describe("a recovery whose wave 2 fails beyond its policy", () => {
   });
 });
 
+describe("an execution Prepare refused", () => {
+  it("cannot be resumed: nothing was launched, a new recovery is the way", async () => {
+    const planId = await env.applyPlan({
+      id: "resume-nothing",
+      name: "selects nothing",
+      rto: "1h",
+      rpo: "15m",
+      groups: [{ id: "ghosts", select: { tags: { app: "no-such-app" } } }],
+    });
+    const started = await startRecovery(planId);
+    await until(
+      "the refused execution's end",
+      async () => {
+        const { status } = await env.sfn.send(
+          new DescribeExecutionCommand({ executionArn: started.executionArn }),
+        );
+        return status === "RUNNING" ? undefined : status;
+      },
+      DEADLINE_MS,
+    );
+    const refused = await rejection(
+      resumeRecovery(env.engine, { executionId: started.executionId, requestedBy: "ops:bob" }, now()),
+    );
+    expect(refused).toBeInstanceOf(ExecutionNotResumableError);
+    expect(refused.message).toMatch(
+      /cannot be resumed: it ended FAILED before it recorded anything \(RecoveryFailed: .*\), so nothing was launched: start a new recovery of plan resume-nothing$/,
+    );
+    expect(await workflowsOf(started.executionId)).toEqual([started.executionId]);
+  });
+});
+
 describe("a resume that skips the failed servers", () => {
   it(
     "accepts the failed server as failed, launches nothing more in its wave and finishes the later waves",
