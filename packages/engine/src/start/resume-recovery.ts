@@ -142,7 +142,9 @@ export async function resumeRecovery(
       }),
     );
   } catch (error) {
-    // Another request started this attempt's workflow first: that attempt is the answer.
+    // Another request started this attempt's workflow first: that attempt is the answer. (With the
+    // same name and input as a running execution StartExecution answers that execution instead:
+    // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html)
     if ((error as Error).name === "ExecutionAlreadyExists") return result(true);
     if (recorded) await forgetAttempt(engine, resumable, attempt);
     if (hold === "acquired") await releaseActiveRun(engine, planId, executionId);
