@@ -63,6 +63,33 @@ function waveStep(
 }
 
 /**
+ * Prepare: the fresh execution's layout, or a resumed attempt's (the input's `resume`), both by the
+ * prepare function, which gets the whole execution input (a fixed set of fields): an optional one
+ * (asOf, resume, …) has no path to name when it is absent. The cursor starts at the wave Prepare
+ * names: 1, or the first wave a resumed execution did not complete.
+ */
+function prepareStep(resource: string) {
+  return {
+    Type: "Task",
+    Resource: resource,
+    Parameters: {
+      "executionId.$": "$.executionId",
+      "execution.$": "$",
+      "startedAt.$": "$$.Execution.StartTime",
+    },
+    ResultSelector: {
+      "wave.$": "$.firstWave",
+      "waveCount.$": "$.waveCount",
+      "approvalWaitSeconds.$": "$.approvalWaitSeconds",
+    },
+    ResultPath: "$.cursor",
+    Retry: STEP_RETRY,
+    Catch: toFinalizeOnError,
+    Next: "BeforeRecoveryHooks",
+  };
+}
+
+/**
  * A phase's hooks: one run-hooks call with the phase (and, for wave phases, the wave); a phase
  * without hooks returns at once. A failed `abort` hook fails the task with HookFailedError, which
  * the catch-all sends to FinalizeAfterError with the hook named in the cause.
@@ -91,8 +118,9 @@ function hooksStep(resource: string, phase: string, next: string) {
  * within DRS quotas → wait for launch-result events (callback with a timeout, then a DescribeJobs
  * poll as backstop) → EC2 health → failure policy (continue, retry failed servers, abort) → next
  * wave; then finalize. The plan's hooks run before and after the recovery and, after the gate and
- * after a wave the policy lets continue, before and after each wave. The state payload carries
- * only IDs and counters, so its size does not grow with the plan.
+ * after a wave the policy lets continue, before and after each wave. A resumed attempt begins at
+ * the first wave its execution did not complete. The state payload carries only IDs and counters,
+ * so its size does not grow with the plan.
  */
 export function recoveryWorkflow(
   fn: RecoveryFunctionArns,
@@ -102,27 +130,9 @@ export function recoveryWorkflow(
     Comment: "DRS Orchestrator recovery: waves of DRS source servers in dependency order",
     StartAt: "Prepare",
     States: {
-      Prepare: {
-        Type: "Task",
-        Resource: fn.prepare,
-        // The whole execution input (a fixed set of fields): an optional one (asOf, …) has no path
-        // to name when it is absent.
-        Parameters: {
-          "executionId.$": "$.executionId",
-          "execution.$": "$",
-          "startedAt.$": "$$.Execution.StartTime",
-        },
-        ResultSelector: {
-          wave: 1,
-          "waveCount.$": "$.waveCount",
-          "approvalWaitSeconds.$": "$.approvalWaitSeconds",
-        },
-        ResultPath: "$.cursor",
-        Retry: STEP_RETRY,
-        Catch: toFinalizeOnError,
-        Next: "BeforeRecoveryHooks",
-      },
-      BeforeRecoveryHooks: hooksStep(fn.runHooks, "beforeRecovery", "AwaitApproval"),
+      Prepare: prepareStep(fn.prepare),
+      // Hooks that already ran for the execution (an earlier attempt) are not run again.
+      BeforeRecoveryHooks: hooksStep(fn.runHooks, "beforeRecovery", "MoreWaves?"),
       // Entered for every wave: the function lets a wave without a gate through at once. The
       // wait's timeout is the plan's longest gate timeout (the cursor carries no per-wave data);
       // a gate with a shorter one records its own deadline and expires on a decision after it.

@@ -57,6 +57,7 @@ afterAll(async () => {
 
 describe("drs-orchestrator recover, against the runtime of `local up` (--local)", () => {
   let drill: string;
+  let resumedDrill: string;
 
   it("local up records itself for --local, readable by its owner only, and refuses a second runtime", async () => {
     const state = JSON.parse(await readFile(join(home, "local.json"), "utf8"));
@@ -275,6 +276,49 @@ describe("drs-orchestrator recover, against the runtime of `local up` (--local)"
     expect(aborted.map((entry: { executionId: string }) => entry.executionId)).toEqual([second]);
   }, 60_000);
 
+  it("resumes the cancelled drill once its cleanup ended, follows it with --watch, and refuses it once it SUCCEEDED", async () => {
+    const [cancelled] = JSON.parse(
+      (await cli(["recover", "list", "--local", "--json", "--status", "aborted"])).stdout,
+    ) as { executionId: string }[];
+    const id = cancelled?.executionId as string;
+    resumedDrill = id;
+    // The drill-ended rule cleans the cancelled drill up; a resume waits for that cleanup to end.
+    await until(
+      "the cancelled drill's cleanup to end",
+      async () => {
+        const report = JSON.parse((await cli(["recover", "report", id, "--local", "--json"])).stdout);
+        return report.cleanup !== undefined && report.cleanup.status !== "RUNNING";
+      },
+      30_000,
+    );
+
+    const resume = start(["recover", "resume", id, "--local", "--watch", "--reason", "new window"]);
+    const hint = `drs-orchestrator recover approve ${id} --wave 3 --local`;
+    await until("the resumed drill's gate", () => resume.output.stdout.includes(hint), 40_000);
+    expect((await cli(["recover", "approve", id, "--wave", "3", "--local"])).code).toBe(0);
+    const { code } = await resume.exited;
+    expect(code).toBe(0);
+    const [printed, ...progress] = resume.output.stdout.trimEnd().split("\n");
+    expect(printed).toBe(id);
+    expect(resume.output.stderr).toContain("Drill of plan shop v1 resumed as attempt 2:");
+    expect(progress.at(-2)).toMatch(/^\[\S+\] execution SUCCEEDED$/);
+
+    const status = await cli(["recover", "status", id, "--local"]);
+    expect(status.stdout).toMatch(/^Attempt 1 of 2: started .* by cli:\S+; ended ABORTED /m);
+    expect(status.stdout).toMatch(
+      /^Attempt 2 of 2: resumed .* by cli:\S+, from wave \d: new window; ended SUCCEEDED /m,
+    );
+    const report = await cli(["recover", "report", id, "--local"]);
+    expect(report.stdout).toMatch(/ATTEMPT +STARTED \(UTC\) +BY +FROM WAVE +FAILED SERVERS +STATUS +TOOK/);
+    expect(report.stdout).toContain("Attempt 1 ended ABORTED: RecoveryCancelled: cancelled by cli:");
+
+    const again = await cli(["recover", "resume", id, "--local"]);
+    expect(again).toMatchObject({ code: 1, stdout: "" });
+    expect(again.stderr).toBe(
+      `refused: execution ${id} cannot be resumed: it SUCCEEDED: there is nothing left to resume\n`,
+    );
+  }, 90_000);
+
   it("start --watch follows a drill without gates to its end; the same idempotency key gives it back", async () => {
     const plan = join(work, "workers.yaml");
     await writeFile(
@@ -386,7 +430,9 @@ describe("drs-orchestrator recover, against the runtime of `local up` (--local)"
       },
     );
     expect(listed.code).toBe(0);
+    // Newest first: the drill cancelled and then resumed, listed once under its ID, then the first drill.
     expect(JSON.parse(listed.stdout).map((entry: { executionId: string }) => entry.executionId)).toEqual([
+      resumedDrill,
       drill,
     ]);
 

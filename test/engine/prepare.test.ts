@@ -149,6 +149,7 @@ describe("prepare", () => {
       skippedCount: 0,
       // The web group's `approval: true` may wait as long as a recovery can run.
       approvalWaitSeconds: 365 * 86_400,
+      firstWave: 1,
     });
     // 318 source servers at DRS's default page size of 100: every page was read.
     expect(env.local.drs.counters.calls.DescribeSourceServers).toBe(describeCalls + 4);
@@ -227,6 +228,7 @@ describe("prepare", () => {
       serverCount: 9,
       skippedCount: 0,
       approvalWaitSeconds: 365 * 86_400,
+      firstWave: 1,
     });
     expect(await partition("shop-1")).toEqual(before);
     expect(env.local.drs.counters.calls.DescribeSourceServers).toBe(describeCalls);
@@ -260,6 +262,7 @@ describe("prepare", () => {
       serverCount: 6,
       skippedCount: 0,
       approvalWaitSeconds: 300,
+      firstWave: 1,
     });
     expect(countByKind(await partition("payments-1"))).toEqual({ META: 1, WAVE: 2, BATCH: 2, SERVER: 6 });
     expect((await env.engine.executions.getMeta("payments-1"))?.prepared).toBe(true);
@@ -328,6 +331,7 @@ describe("prepare", () => {
       serverCount: 297,
       skippedCount: 3,
       approvalWaitSeconds: 3600,
+      firstWave: 1,
     });
     const meta = await env.engine.executions.getMeta("estate-1");
     const skippedHosts = ["estate-reporting-04", "estate-web-31", "estate-workers-17"];
@@ -392,7 +396,13 @@ describe("prepare", () => {
       };
       expect(await invoke(stepInput(input("shop-1", "shop")))).toEqual({
         error: undefined,
-        body: { waveCount: 3, serverCount: 9, skippedCount: 0, approvalWaitSeconds: 365 * 86_400 },
+        body: {
+          waveCount: 3,
+          serverCount: 9,
+          skippedCount: 0,
+          approvalWaitSeconds: 365 * 86_400,
+          firstWave: 1,
+        },
       });
       const invalid = await invoke({
         ...stepInput(input("shop-2", "shop")),

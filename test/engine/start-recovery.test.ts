@@ -17,6 +17,8 @@ import {
   ABANDONED_START_SECONDS,
   activeRun,
   activeRunKey,
+  attemptExecutionName,
+  cleanupExecutionName,
   executionName,
   MAX_EXECUTION_NAME_LENGTH,
   releaseActiveRun,
@@ -374,5 +376,35 @@ describe("execution names", () => {
     const long = "a".repeat(63);
     expect(executionName(long, "DRILL", "k")).not.toBe(executionName(`${"a".repeat(62)}b`, "DRILL", "k"));
     expect(executionName("shop", "DRILL", "k")).not.toBe(executionName("shop", "RECOVERY", "k"));
+  });
+
+  it("name each attempt of an execution apart, within the limit, the start by the execution ID itself", () => {
+    fc.assert(
+      fc.property(
+        planIds,
+        modes,
+        fc.string({ minLength: 1 }),
+        fc.integer({ min: 2, max: 9999 }),
+        (planId, mode, key, attempt) => {
+          const executionId = executionName(planId, mode, key);
+          const names = [1, attempt - 1, attempt].map((n) => attemptExecutionName(executionId, n));
+          expect(names[0]).toBe(executionId);
+          expect(names[2]).toBe(attemptExecutionName(executionId, attempt));
+          expect(new Set(names).size).toBe(attempt === 2 ? 2 : 3);
+          for (const name of names) {
+            expect(name.length).toBeLessThanOrEqual(MAX_EXECUTION_NAME_LENGTH);
+            expect(name).toMatch(/^[a-z0-9_-]+$/);
+            // The plan's prefix and the mode stay readable, so a listing by plan still finds them.
+            expect(name.startsWith(executionId.slice(0, executionId.lastIndexOf("-") + 1))).toBe(true);
+          }
+          // Cleanups follow the attempts: one per attempt of a drill.
+          expect(cleanupExecutionName(executionId, 1)).toBe(cleanupExecutionName(executionId));
+          expect(cleanupExecutionName(executionId, attempt)).not.toBe(cleanupExecutionName(executionId));
+          expect(cleanupExecutionName(executionId, attempt).length).toBeLessThanOrEqual(
+            MAX_EXECUTION_NAME_LENGTH,
+          );
+        },
+      ),
+    );
   });
 });

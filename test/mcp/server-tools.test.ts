@@ -77,6 +77,7 @@ describe("tools/list", () => {
         "list_recoveries",
         "list_recovery_plans",
         "reject_wave",
+        "resume_recovery",
         "start_recovery",
         "validate_recovery_plan",
       ].sort(),
@@ -112,6 +113,12 @@ describe("tools/list", () => {
       readOnlyHint: false,
       destructiveHint: true,
     });
+    expect(byName.get("resume_recovery")?.annotations).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: true,
+      idempotentHint: false,
+    });
+    expect(byName.get("resume_recovery")?.inputSchema.required).toEqual(["executionId", "reason"]);
     expect(byName.get("reject_wave")?.annotations).toMatchObject({ destructiveHint: true });
     expect(byName.get("cleanup_drill")?.annotations).toMatchObject({ destructiveHint: true });
   });
@@ -320,6 +327,54 @@ describe("start_recovery in RECOVERY mode", () => {
     });
     expect(ended.status).toBe("SUCCEEDED");
     expect(ended.meta).toMatchObject({ mode: "RECOVERY", requestedBy: "mcp:tester" });
+  });
+});
+
+describe("resume_recovery", () => {
+  /** The real recovery of the small plan the RECOVERY tests above ran to SUCCEEDED. */
+  async function smallRecovery(): Promise<string> {
+    const listed = await call("list_recoveries", { planId: SMALL_PLAN });
+    const [latest] = (listed.structuredContent?.recoveries ?? []) as {
+      executionId: string;
+      status: string;
+    }[];
+    expect(latest?.status).toBe("SUCCEEDED");
+    return latest?.executionId as string;
+  }
+
+  it("refuses a real recovery of a plan not on the server's allow-list, and starts nothing", async () => {
+    const executionId = await smallRecovery();
+    const before = await executionCount();
+    const strict = await connect([]);
+    try {
+      const result = (await strict.callTool({
+        name: "resume_recovery",
+        arguments: { executionId, reason: "capacity is back" },
+      })) as CallToolResult;
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toContain(
+        `resume_recovery refused (RecoveryNotAllowedError): a real recovery (mode RECOVERY) of plan "${SMALL_PLAN}" is not allowed: the plan is not on this server's RECOVERY allow-list`,
+      );
+    } finally {
+      await strict.close();
+    }
+    expect(await executionCount()).toBe(before);
+  });
+
+  it("refuses an execution that SUCCEEDED with the reason, and an unknown one with what to check", async () => {
+    const executionId = await smallRecovery();
+    const before = await executionCount();
+    const succeeded = await call("resume_recovery", { executionId, reason: "again" });
+    expect(succeeded.isError).toBe(true);
+    expect(textOf(succeeded)).toBe(
+      `resume_recovery refused (ExecutionNotResumableError): execution ${executionId} cannot be resumed: it SUCCEEDED: there is nothing left to resume`,
+    );
+    const unknown = await call("resume_recovery", { executionId: "nope", reason: "again" });
+    expect(unknown.isError).toBe(true);
+    expect(textOf(unknown)).toContain("check executionId: list_recoveries lists the executions");
+    const misspelt = await call("resume_recovery", { executionId, reason: "again", skipFailled: true });
+    expect(textOf(misspelt)).toContain('unknown argument "skipFailled" (did you mean skipFailed?)');
+    expect(await executionCount()).toBe(before);
   });
 });
 

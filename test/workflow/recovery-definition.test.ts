@@ -64,6 +64,8 @@ const ALLOWED_PARAMETERS: Record<string, RegExp> = {
   "requestedBy.$": /^\$\.requestedBy$/,
   "reason.$": /^\$\.(reason|policy\.reason)$/,
   "startedAt.$": /^\$\$\.Execution\.StartTime$/,
+  // A resumed attempt's number and whether it skips failed servers: two scalars.
+  "resume.$": /^\$\.resume$/,
   "wave.$": /^\$\.cursor\.wave$/,
   "now.$": /^\$\$\.State\.EnteredTime$/,
   "taskToken.$": /^\$\$\.Task\.Token$/,
@@ -206,7 +208,8 @@ describe("the recovery workflow definition", () => {
       Finalize: "$.summary",
     });
     const cursor = (states().Prepare as TaskState).ResultSelector ?? {};
-    expect(cursor).toMatchObject({ wave: 1, "waveCount.$": "$.waveCount" });
+    // The cursor starts at the wave Prepare names: 1, or a resumed execution's first unfinished wave.
+    expect(cursor).toMatchObject({ "wave.$": "$.firstWave", "waveCount.$": "$.waveCount" });
     for (const [key, value] of Object.entries(cursor)) {
       // Prepare's output fields, each a number: never a list of waves or servers.
       if (key.endsWith(".$")) expect(String(value), key).toMatch(/^\$\.[a-zA-Z]+$/);
@@ -216,6 +219,28 @@ describe("the recovery workflow definition", () => {
       Type: "Pass",
       Parameters: { "wave.$": "States.MathAdd($.cursor.wave, 1)", "waveCount.$": "$.cursor.waveCount" },
       ResultPath: "$.cursor",
+    });
+  });
+
+  it("starts a resumed attempt at Prepare with its whole input, then runs the waves left or only the closing hooks", () => {
+    const all = states();
+    expect(recoveryWorkflow(ARNS).StartAt).toBe("Prepare");
+    const prepare = all.Prepare as TaskState;
+    // The whole execution input reaches Prepare, a resume's `resume` with it; absent fields stay absent.
+    expect(prepare.Parameters).toEqual({
+      "executionId.$": "$.executionId",
+      "execution.$": "$",
+      "startedAt.$": "$$.Execution.StartTime",
+    });
+    expect(prepare.Next).toBe("BeforeRecoveryHooks");
+    // After the opening hooks the wave loop's test decides: an execution resumed after its last wave
+    // (a closing hook aborted it) goes straight to the closing hooks.
+    expect(all.BeforeRecoveryHooks?.Next).toBe("MoreWaves?");
+    expect(all["MoreWaves?"]).toMatchObject({
+      Choices: [
+        { Variable: "$.cursor.wave", NumericLessThanEqualsPath: "$.cursor.waveCount", Next: "AwaitApproval" },
+      ],
+      Default: "AfterRecoveryHooks",
     });
   });
 });

@@ -31,6 +31,7 @@ export * from "./planning/wave-planner";
 export * from "./policy/failure-policy";
 export * from "./policy/health-poll";
 export * from "./policy/health-verdict";
+export * from "./policy/resume-plan";
 export * from "./readiness/live-recovery-instances";
 export * from "./readiness/pit-snapshot";
 export * from "./readiness/readiness";

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { CommandIo } from "../../../packages/cli/src/command";
 import { barLegend, progressBar } from "../../../packages/cli/src/output/progress-bar";
 import {
+  attemptLines,
   renderRecoveryStatus,
   rtoLine,
   waveLines,
@@ -40,6 +41,7 @@ function view(overrides: Partial<RecoveryStatusView> = {}): RecoveryStatusView {
   return {
     executionId: ID,
     executionArn: `arn:aws:states:us-east-1:111122223333:execution:drs-orchestrator-local-recovery:${ID}`,
+    attempt: 1,
     planId: "shop",
     planVersion: 2,
     planName: "Three-tier web shop",
@@ -160,6 +162,49 @@ describe("rtoLine", () => {
       rto: { targetSeconds: 2700, elapsedSeconds: 600, breached: true },
     });
     expect(rtoLine(failed, plain)).toBe("RTO not achieved: FAILED after 10m of 45m target");
+  });
+});
+
+describe("attemptLines", () => {
+  const first = {
+    number: 1,
+    executionArn: "arn:aws:states:us-east-1:111122223333:execution:recovery:shop-drill-1",
+    startedAt: "2026-11-21T10:00:00.000Z",
+    requestedBy: "cli:alice",
+    reason: "quarterly drill",
+    skipFailed: false,
+    firstWave: 1,
+    endedAt: "2026-11-21T10:12:00.000Z",
+    status: "ABORTED" as const,
+  };
+  const second = {
+    number: 2,
+    executionArn: "arn:aws:states:us-east-1:111122223333:execution:recovery:shop-drill-1-r2",
+    startedAt: "2026-11-21T10:20:00.000Z",
+    requestedBy: "cli:bob",
+    reason: "capacity is back",
+    skipFailed: true,
+    firstWave: 2,
+  };
+
+  it("shows each attempt of a resumed execution: who, when, from which wave, how it ended", () => {
+    expect(attemptLines({ attempts: [first, second] })).toEqual([
+      "Attempt 1 of 2: started 2026-11-21 10:00:00 UTC by cli:alice; ended ABORTED 2026-11-21 10:12:00 UTC",
+      "Attempt 2 of 2: resumed 2026-11-21 10:20:00 UTC by cli:bob, skipping failed servers, from wave 2: capacity is back",
+    ]);
+    const lines = renderRecoveryStatus(view({ attempt: 2, attempts: [first, second] }), {
+      style: plain,
+      targetFlag: "",
+    });
+    expect(lines.slice(1, 4)).toEqual([
+      "Started 2026-11-21 10:00:00 UTC by cli:alice: quarterly drill",
+      ...attemptLines({ attempts: [first, second] }),
+    ]);
+  });
+
+  it("shows nothing for an execution that was never resumed", () => {
+    expect(attemptLines({})).toEqual([]);
+    expect(attemptLines({ attempts: [first] })).toEqual([]);
   });
 });
 

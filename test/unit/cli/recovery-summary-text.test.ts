@@ -207,6 +207,64 @@ describe("renderRecoverySummary", () => {
   });
 });
 
+describe("renderRecoverySummary of a resumed execution", () => {
+  const attempts = [
+    {
+      number: 1,
+      executionArn: "arn:aws:states:us-east-1:111122223333:execution:recovery:shop-drill-1",
+      startedAt: "2026-11-21T10:00:00Z",
+      requestedBy: "cli:alice",
+      reason: "quarterly drill",
+      skipFailed: false,
+      firstWave: 1,
+      endedAt: "2026-11-21T10:12:00Z",
+      status: "ABORTED" as const,
+      error: "RecoveryAborted",
+      cause: "1 of 3 servers of wave 2 failed",
+    },
+    {
+      number: 2,
+      executionArn: "arn:aws:states:us-east-1:111122223333:execution:recovery:shop-drill-1-r2",
+      startedAt: "2026-11-21T10:20:00Z",
+      requestedBy: "cli:bob",
+      skipFailed: true,
+      firstWave: 2,
+      endedAt: "2026-11-21T10:33:00Z",
+      status: "SUCCEEDED" as const,
+    },
+  ];
+
+  it("lists the attempts, who resumed and how each ended, and why an earlier one ended", () => {
+    const summary = summarizeRecovery({
+      execution: { ...execution, attempts },
+      outcome: { status: "SUCCEEDED", endedAt: "2026-11-21T10:33:00Z" },
+      waves,
+      servers,
+    });
+    const text = renderRecoverySummary(summary);
+    expect(text.split("\n\n")[1]).toBe(
+      [
+        "ATTEMPT  STARTED (UTC)        BY         FROM WAVE  FAILED SERVERS  STATUS     TOOK",
+        "      1  2026-11-21 10:00:00  cli:alice          1  relaunched      ABORTED     12m",
+        "      2  2026-11-21 10:20:00  cli:bob            2  accepted        SUCCEEDED   13m",
+      ].join("\n"),
+    );
+    expect(text).toContain("Attempt 1 ended ABORTED: RecoveryAborted: 1 of 3 servers of wave 2 failed");
+    // The RTO counts from the first attempt's start.
+    expect(text).toContain("RTO: 32m30s achieved, target 45m: met");
+  });
+
+  it("shows no attempts for an execution that was never resumed", () => {
+    const summary = summarizeRecovery({
+      execution,
+      outcome: { status: "SUCCEEDED", endedAt: "2026-11-21T10:33:00Z" },
+      waves,
+      servers,
+    });
+    expect(renderRecoverySummary(summary)).not.toMatch(/^ATTEMPT +STARTED/m);
+  });
+});
+
 describe("renderIncidentTimeline", () => {
   it("lists each incident with its notes in the order they were written", () => {
     expect(

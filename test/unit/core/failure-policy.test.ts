@@ -159,6 +159,38 @@ describe("decideFailurePolicy", () => {
   });
 });
 
+describe("decideFailurePolicy after a resume that skips failed servers", () => {
+  it("continues with the failed servers left failed, whatever the retries, the limit or a critical group", () => {
+    fc.assert(
+      fc.property(waveServers, policy, fc.integer({ min: 0, max: 5 }), (servers, settings, attempt) => {
+        const decision = decideFailurePolicy({
+          wave: 2,
+          attempt,
+          servers,
+          policy: settings,
+          acceptFailed: true,
+        });
+        const failed = servers.filter((s) => s.status !== "HEALTHY").map((s) => s.sourceServerId);
+        expect(decision.action).toBe("CONTINUE");
+        expect(decision.failedServerIds).toEqual(failed);
+        if (failed.length > 0) {
+          expect(decision.reason).toMatch(/accepted them as failed \(skip failed\)/);
+          expect(decision.reason).toContain(failed[0]);
+        }
+      }),
+    );
+  });
+
+  it("decides as without it when nothing is accepted", () => {
+    fc.assert(
+      fc.property(waveServers, policy, fc.integer({ min: 0, max: 5 }), (servers, settings, attempt) => {
+        const input = { wave: 2, attempt, servers, policy: settings };
+        expect(decideFailurePolicy({ ...input, acceptFailed: false })).toEqual(decideFailurePolicy(input));
+      }),
+    );
+  });
+});
+
 describe("judgeInstanceHealth", () => {
   const launchedAt = "2026-11-21T10:00:00.000Z";
   const at = (seconds: number) => new Date(Date.parse(launchedAt) + seconds * 1000).toISOString();

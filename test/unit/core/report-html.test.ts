@@ -353,6 +353,60 @@ describe("renderRecoveryReportHtml", () => {
     );
   });
 
+  it("lists a resumed execution's attempts: who started or resumed each, from which wave, how each ended", () => {
+    const records = healthyDrill([3, 4]);
+    const recovered = lastHealthyAt(records);
+    const attempts = [
+      {
+        number: 1,
+        executionArn:
+          "arn:aws:states:us-east-1:111122223333:execution:recovery:estate-drill-0123456789abcdef",
+        startedAt: at(0),
+        requestedBy: "cli:oncall",
+        reason: "quarterly drill",
+        skipFailed: false,
+        firstWave: 1,
+        endedAt: at(400),
+        status: "ABORTED" as const,
+        error: "RecoveryAborted",
+        cause: `capacity ${HOSTILE.cause}`,
+      },
+      {
+        number: 2,
+        executionArn:
+          "arn:aws:states:us-east-1:111122223333:execution:recovery:estate-drill-0123456789abcdef-r2",
+        startedAt: at(420),
+        requestedBy: "cli:bob",
+        reason: "capacity is back",
+        skipFailed: true,
+        firstWave: 2,
+        endedAt: recovered,
+        status: "SUCCEEDED" as const,
+      },
+    ];
+    const html = renderRecoveryReportHtml(
+      reportOf(
+        { ...records, execution: { ...records.execution, attempts } },
+        { status: "SUCCEEDED", endedAt: recovered },
+        recovered,
+      ),
+    );
+    const page = text(html);
+    expect(html).toContain('<section id="attempts"><h2>Attempts');
+    expect(html).not.toContain(HOSTILE.cause);
+    expect(page).toContain("Attempt Started By From wave Failed servers Status Ended Took Why");
+    expect(page).toContain(
+      `1 10:00:00 T+0:00 cli:oncall 1 relaunched ABORTED 10:06:40 T+6:40 6m 40s quarterly drill — RecoveryAborted: capacity ${HOSTILE.cause}`,
+    );
+    expect(page).toContain("2 10:07:00 T+7:00 cli:bob 2 accepted SUCCEEDED");
+    expect(page).toContain(
+      "the RTO runs from the execution's start to its last wave healthy, across every attempt",
+    );
+    expect(
+      renderRecoveryReportHtml(reportOf(records, { status: "SUCCEEDED", endedAt: recovered }, recovered)),
+    ).not.toContain('id="attempts"');
+  });
+
   it("leaves out sections with nothing to show", () => {
     const report = runningDrillReport();
     const page = text(renderRecoveryReportHtml(report));

@@ -74,7 +74,9 @@ const START_TABLES = { plans: ["GetItem"], executions: [...CLOSE_ITEMS, "BatchGe
 /** Per FunctionSpec name (resources/functions.ts): what its handler calls. */
 export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   "start-recovery": { sfn: START_PREEMPTING, events: ["PutEvents"], tables: START_TABLES },
-  // Taking the server locks asks Step Functions whether a holder still runs; a RECOVERY pre-empts drills.
+  // Taking the server locks asks Step Functions whether a holder still runs; a RECOVERY pre-empts
+  // drills. A resumed attempt's Prepare also reads each kept server's recovery instance, reads the
+  // execution's waves, servers, gates and hooks, and removes the gates and hooks to run again.
   prepare: {
     drs: ["DescribeSourceServers", "DescribeRecoverySnapshots", "DescribeRecoveryInstances"],
     sfn: ["DescribeExecution", "StopExecution"],
@@ -178,8 +180,8 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     events: ["PutEvents"],
     tables: { executions: WAVE_ITEMS },
   },
-  // Every operator step: plans, dry runs over the source servers, starts, status and lists,
-  // approvals, cancellation (which closes the execution as finalize would) and drill cleanup.
+  // Every operator step: plans, dry runs over the source servers, starts and resumes, status and
+  // lists, approvals, cancellation (which closes the execution as finalize would) and drill cleanup.
   mcp: {
     drs: ["DescribeSourceServers"],
     sfn: [...START, "ListExecutions", "StopExecution", "SendTaskSuccess", "SendTaskFailure"],

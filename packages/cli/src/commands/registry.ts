@@ -55,6 +55,11 @@ export const commands: readonly CommandEntry[] = [
     summary: "stop a running execution for good",
     load: () => import("./recover-cancel"),
   },
+  {
+    name: "recover resume",
+    summary: "continue a failed, aborted or cancelled execution",
+    load: () => import("./recover-resume"),
+  },
   { name: "recover cleanup", summary: "clean up after a drill", load: () => import("./recover-cleanup") },
   {
     name: "recover report",

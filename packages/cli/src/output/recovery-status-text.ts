@@ -49,8 +49,28 @@ function requestLines(view: RecoveryStatusView): string[] {
   const by = view.requestedBy ? ` by ${view.requestedBy}` : "";
   const why = view.reason ? `: ${view.reason}` : "";
   const started = `Started ${utcTime(view.startedAt)}${by}${why}`;
-  if (view.endedAt === undefined) return [started];
-  return [started, `Ended ${utcTime(view.endedAt)} after ${formatDuration(view.elapsedSeconds)}`];
+  const lines = [started, ...attemptLines(view)];
+  if (view.endedAt === undefined) return lines;
+  return [...lines, `Ended ${utcTime(view.endedAt)} after ${formatDuration(view.elapsedSeconds)}`];
+}
+
+/**
+ * A resumed execution's attempts, each on a line: `Attempt 2 of 2: resumed 2026-11-21 10:40:00 UTC
+ * by cli:bob, skipping failed servers, from wave 2: <reason>`, the earlier ones with how they ended.
+ */
+export function attemptLines(view: Pick<RecoveryStatusView, "attempts">): string[] {
+  const attempts = view.attempts ?? [];
+  if (attempts.length < 2) return [];
+  return attempts.map((attempt) => {
+    const what = attempt.number === 1 ? "started" : "resumed";
+    const skip = attempt.skipFailed ? ", skipping failed servers" : "";
+    const from =
+      attempt.number > 1 && attempt.firstWave !== undefined ? `, from wave ${attempt.firstWave}` : "";
+    const why = attempt.number > 1 && attempt.reason ? `: ${attempt.reason}` : "";
+    const ended =
+      attempt.endedAt === undefined ? "" : `; ended ${attempt.status ?? ""} ${utcTime(attempt.endedAt)}`;
+    return `Attempt ${attempt.number} of ${attempts.length}: ${what} ${utcTime(attempt.startedAt)} by ${attempt.requestedBy}${skip}${from}${why}${ended}`;
+  });
 }
 
 /**

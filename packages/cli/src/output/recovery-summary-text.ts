@@ -72,6 +72,30 @@ function hooksTable(hooks: RecoverySummary["hooks"]): string {
   );
 }
 
+/** A resumed execution's attempts: who started or resumed each, when, from which wave, how each ended. */
+function attemptsTable(attempts: NonNullable<RecoverySummary["attempts"]>): string {
+  return renderTable(
+    [
+      { header: "ATTEMPT", align: "right" },
+      { header: "STARTED (UTC)" },
+      { header: "BY" },
+      { header: "FROM WAVE", align: "right" },
+      { header: "FAILED SERVERS" },
+      { header: "STATUS" },
+      { header: "TOOK", align: "right" },
+    ],
+    attempts.map((attempt) => [
+      String(attempt.number),
+      `${attempt.startedAt.slice(0, 10)} ${attempt.startedAt.slice(11, 19)}`,
+      attempt.requestedBy,
+      attempt.firstWave === undefined ? NONE : String(attempt.firstWave),
+      attempt.skipFailed ? "accepted" : "relaunched",
+      attempt.status ?? "RUNNING",
+      duration(attempt.durationSeconds),
+    ]),
+  );
+}
+
 function countsLine(summary: RecoverySummary): string {
   const { counts } = summary;
   const parts = [
@@ -87,9 +111,9 @@ function countsLine(summary: RecoverySummary): string {
 }
 
 /**
- * The end-of-execution report as text: outcome, RTO achieved against the target, each wave's
- * durations (start → all launched → all healthy), its approval, one row per server with its
- * recovery instance, the hooks that ran; then why anything failed.
+ * The end-of-execution report as text: outcome, RTO achieved against the target, the attempts of a
+ * resumed execution, each wave's durations (start → all launched → all healthy), its approval, one
+ * row per server with its recovery instance, the hooks that ran; then why anything failed.
  */
 export function renderRecoverySummary(summary: RecoverySummary): string {
   const sections = [
@@ -103,6 +127,8 @@ export function renderRecoverySummary(summary: RecoverySummary): string {
       .filter((line) => line !== undefined)
       .join("\n"),
   ];
+  const attempts = summary.attempts ?? [];
+  if (attempts.length > 1) sections.push(attemptsTable(attempts));
 
   const count = { align: "right" } as const;
   sections.push(
@@ -166,6 +192,13 @@ export function renderRecoverySummary(summary: RecoverySummary): string {
   if (summary.hooks.length > 0) sections.push(hooksTable(summary.hooks));
 
   const problems = [
+    ...attempts
+      .slice(0, -1)
+      .filter((attempt) => attempt.error !== undefined)
+      .map(
+        (attempt) =>
+          `Attempt ${attempt.number} ended ${attempt.status}: ${attempt.error}${attempt.cause ? `: ${attempt.cause}` : ""}`,
+      ),
     summary.reason && `Aborted: ${summary.reason}`,
     summary.error && `Error: ${summary.error}${summary.cause ? `: ${summary.cause}` : ""}`,
     ...summary.hooks

@@ -178,6 +178,17 @@ export class RecoveryInProgressError extends Error {
   }
 }
 
+/** An execution cannot be resumed: it succeeded, it is still running, or it never got far enough to resume. */
+export class ExecutionNotResumableError extends Error {
+  override readonly name = "ExecutionNotResumableError";
+  constructor(
+    readonly executionId: string,
+    readonly reason: string,
+  ) {
+    super(`execution ${executionId} cannot be resumed: ${reason}`);
+  }
+}
+
 /** One way a plan's group selectors do not match the DRS source servers. */
 export interface GroupSelectionProblem {
   groupId: string;

@@ -38,6 +38,11 @@ export const recoveryExecutionStatusChangeSchema = z.strictObject({
   planVersion: z.number().int().positive(),
   mode: recoveryModeSchema,
   status: z.enum(["RUNNING", "SUCCEEDED", "FAILED", "ABORTED"]),
+  /**
+   * Present once the execution was resumed: the attempt this status is of (2 for the first resume).
+   * A resumed execution announces RUNNING again, and an end for each attempt.
+   */
+  attempt: z.number().int().min(1).optional(),
   /** Why the recovery was started (RUNNING) or why it ended the way it did. */
   reason: z.string().optional(),
   startedAt: isoTime,

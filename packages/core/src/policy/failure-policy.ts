@@ -18,6 +18,11 @@ export interface FailurePolicyInput {
   attempt: number;
   servers: readonly PolicyServer[];
   policy: Pick<FailurePolicy, "retries" | "maxFailedPercent">;
+  /**
+   * An operator resumed the execution accepting this wave's failed servers (`--skip-failed`):
+   * they stay failed, nothing is relaunched and the wave continues.
+   */
+  acceptFailed?: boolean;
 }
 
 export interface FailureDecision {
@@ -58,10 +63,11 @@ function percent(part: number, whole: number): string {
 }
 
 /**
- * What to do after a wave's launches and status checks: relaunch the failed servers while the
- * wave has retries left; then abort when a critical group lost a server or more of the wave
- * failed than `maxFailedPercent` allows (exactly that share is still allowed); else continue,
- * with the failed servers left failed in the report.
+ * What to do after a wave's launches and status checks: continue when a resume accepted the
+ * wave's failed servers; else relaunch the failed servers while the wave has retries left; then
+ * abort when a critical group lost a server or more of the wave failed than `maxFailedPercent`
+ * allows (exactly that share is still allowed); else continue, with the failed servers left
+ * failed in the report.
  */
 export function decideFailurePolicy(input: FailurePolicyInput): FailureDecision {
   const { wave, attempt, servers, policy } = input;
@@ -76,6 +82,13 @@ export function decideFailurePolicy(input: FailurePolicyInput): FailureDecision 
     };
   }
   const ofWave = `${failed.length} of ${plural(total, "server")} of wave ${wave} failed`;
+  if (input.acceptFailed) {
+    return {
+      action: "CONTINUE",
+      reason: `${ofWave}: ${listFailures(failed)}; the resume accepted them as failed (skip failed), so they stay failed in the report`,
+      failedServerIds,
+    };
+  }
 
   const retriesLeft = policy.retries - attempt;
   if (retriesLeft > 0) {

@@ -4,6 +4,7 @@ import { type RpoSummary, summarizeRpo } from "./data-loss";
 import type { DrillCleanupSummary } from "./drill-cleanup-summary";
 import type {
   ApprovalRecord,
+  ExecutionAttemptRecord,
   ExecutionRecord,
   LaunchAttemptRecord,
   ServerRecord,
@@ -44,7 +45,7 @@ export interface ServerTimeline {
   privateIp?: string;
   instanceType?: string;
   failureReason?: string;
-  /** Earlier launches that failed and were relaunched, oldest first. */
+  /** Earlier launches that were relaunched (by the failure policy or a resume), oldest first. */
   previousAttempts: LaunchAttemptRecord[];
   /** The PIT snapshot chosen at start (as of a time) and when it was taken. */
   recoverySnapshotId?: string;
@@ -96,7 +97,10 @@ export interface RecoveryCounts {
 
 export interface RtoSummary {
   targetSeconds: number;
-  /** Execution start → last wave healthy; only for a recovery that succeeded. */
+  /**
+   * Execution start → last wave healthy; only for a recovery that succeeded. A resumed execution
+   * counts from its first attempt's start: the time between attempts is part of the outage.
+   */
   achievedSeconds?: number;
   recoveredAt?: string;
   /**
@@ -139,6 +143,13 @@ export interface RecoverySummary {
   approvals: ApprovalSummary[];
   /** A drill's cleanup, once one ran (it runs after the execution ended): `summarizeDrillCleanup`. */
   cleanup?: DrillCleanupSummary;
+  /** Present once the execution was resumed: each attempt (the start, then each resume), oldest first. */
+  attempts?: AttemptSummary[];
+}
+
+export interface AttemptSummary extends ExecutionAttemptRecord {
+  /** The attempt's start → its end. */
+  durationSeconds?: number;
 }
 
 export interface ApprovalSummary {
@@ -311,7 +322,13 @@ export function summarizeRecovery(input: {
     skipped: execution.skipped.map((s) => ({ ...s })),
     hooks: orderHookRecords(input.hooks ?? []).map((hook) => ({ ...hook, attemptLog: [...hook.attemptLog] })),
     approvals: [...(input.approvals ?? [])].sort((a, b) => a.wave - b.wave).map(approvalSummary),
+    ...(execution.attempts !== undefined && { attempts: execution.attempts.map(attemptSummary) }),
   };
+}
+
+function attemptSummary(attempt: ExecutionAttemptRecord): AttemptSummary {
+  const durationSeconds = secondsBetween(attempt.startedAt, attempt.endedAt);
+  return { ...attempt, ...(durationSeconds !== undefined && { durationSeconds }) };
 }
 
 function approvalSummary(approval: ApprovalRecord): ApprovalSummary {

@@ -1,3 +1,4 @@
+import { attemptsSection } from "./html/attempts-section";
 import {
   approvalsSection,
   cleanupSection,
@@ -38,6 +39,7 @@ export function renderRecoveryReportHtml(report: RecoveryReport): string {
 ${headerSection(report)}
 ${rtoSection(report)}
 ${rpoSection(summary)}
+${attemptsSection(summary)}
 ${countsSection(summary)}
 ${timelineSection(report)}
 ${serversSection(summary)}

@@ -7,11 +7,14 @@ import type { RecoveryMode } from "../plan/plan-schema";
 
 export type ServerRecordStatus = "PENDING" | "LAUNCHING" | "LAUNCHED" | "FAILED" | "HEALTHY" | "UNHEALTHY";
 
-/** An earlier launch of a server that failed and was relaunched by the failure policy. */
+/**
+ * An earlier launch of a server that was relaunched: by the failure policy (it failed or was
+ * unhealthy), or by a resume (it had not recovered, or its recovery instance was gone).
+ */
 export interface LaunchAttemptRecord {
   /** The wave's relaunch round the server was in: 0 for the first launch. */
   attempt: number;
-  status: "FAILED" | "UNHEALTHY";
+  status: "FAILED" | "UNHEALTHY" | "LAUNCHED" | "HEALTHY";
   jobId?: string;
   recoveryInstanceId?: string;
   ec2InstanceId?: string;
@@ -20,6 +23,29 @@ export interface LaunchAttemptRecord {
   /** When the server was found failed or unhealthy. */
   failedAt?: string;
   failureReason?: string;
+}
+
+/** How an attempt of an execution ended (the workflow's status when nothing finalized it). */
+export type AttemptEndStatus = "SUCCEEDED" | "FAILED" | "ABORTED" | "TIMED_OUT";
+
+/** One run of an execution's workflow: the start, then each resume after a failure or a cancel. */
+export interface ExecutionAttemptRecord {
+  /** 1 for the start, n for the (n-1)-th resume. */
+  number: number;
+  /** The Step Functions execution of this attempt. */
+  executionArn: string;
+  /** When the attempt was started or resumed. */
+  startedAt: string;
+  requestedBy: string;
+  reason?: string;
+  /** The resume accepted the stopped wave's failed servers instead of relaunching them. */
+  skipFailed: boolean;
+  /** The wave the attempt began at: the first that had not completed. */
+  firstWave?: number;
+  endedAt?: string;
+  status?: AttemptEndStatus;
+  error?: string;
+  cause?: string;
 }
 
 export interface ExecutionRecord {
@@ -40,6 +66,8 @@ export interface ExecutionRecord {
   /** Servers left out at start; `skipped` may list only the first of them. */
   skipped: readonly { sourceServerId: string; reason: string }[];
   skippedCount?: number;
+  /** Present once the execution was resumed: every attempt, oldest first. */
+  attempts?: readonly ExecutionAttemptRecord[];
 }
 
 export interface WaveRecord {

@@ -2,6 +2,7 @@ import { formatDuration } from "@drs-orchestrator/core";
 import { type ExecutionStatusChange, executionStatusChangeSchema } from "../events/execution-status-change";
 import type { EngineContext } from "../lambda/engine-context";
 import { logger } from "../lambda/powertools";
+import { currentWorkflowArn, executionIdOfWorkflow } from "../operations/recovery-workflow";
 import { type StartDrillCleanupResult, startDrillCleanup } from "./start-drill-cleanup";
 
 /** A drill that ended any other way than SUCCEEDED left instances behind that nobody will look at. */
@@ -14,14 +15,16 @@ export type DrillEndedCleanup =
 /**
  * The automatic cleanup when a recovery execution ends: a drill that FAILED, was ABORTED or
  * TIMED_OUT is cleaned up at once; a drill that SUCCEEDED after its plan's `drill.cleanupAfter`
- * (nothing when the plan has none). Real recoveries, other state machines' executions and
- * executions that never wrote META (nothing was launched) are ignored.
+ * (nothing when the plan has none). Real recoveries, other state machines' executions,
+ * executions that never wrote META (nothing was launched) and the end of an attempt a resume has
+ * replaced are ignored.
  */
 export async function cleanupAfterDrillEnded(
   event: ExecutionStatusChange,
   engine: EngineContext,
 ): Promise<DrillEndedCleanup> {
-  const { stateMachineArn, name: executionId, status } = event.detail;
+  const { stateMachineArn, executionArn, status } = event.detail;
+  const executionId = executionIdOfWorkflow(event.detail);
   const ignore = (reason: string): DrillEndedCleanup => {
     logger.info(`no drill cleanup: ${reason}`, { executionId, status });
     return { started: false, reason };
@@ -32,6 +35,9 @@ export async function cleanupAfterDrillEnded(
   const meta = await engine.executions.getMeta(executionId);
   if (!meta) return ignore("the execution ended before it recorded anything, so it launched nothing");
   if (meta.mode !== "DRILL") return ignore(`it is a ${meta.mode} execution`);
+  if (executionArn !== currentWorkflowArn(engine, executionId, meta)) {
+    return ignore(`${executionArn} is an earlier attempt of the drill, which was resumed since`);
+  }
 
   if (FAILED_STATUSES.has(status)) {
     const cleanup = await startDrillCleanup({ executionId }, engine);

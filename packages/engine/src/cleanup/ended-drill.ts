@@ -14,8 +14,10 @@ import { drillMeta } from "./drill-meta";
 export async function requireEndedDrill(engine: EngineContext, executionId: string): Promise<ExecutionMeta> {
   const meta = await engine.executions.getMeta(executionId);
   // Before Prepare writes META only Step Functions knows the execution; a stopped one never finalizes.
+  // A resume records its attempt before its Prepare reopens META: an attempt not ended yet runs too.
+  const resuming = meta?.attempts?.at(-1)?.endedAt === undefined && meta?.attempts !== undefined;
   if (
-    (meta === undefined || meta.status === "RUNNING") &&
+    (meta === undefined || meta.status === "RUNNING" || resuming) &&
     (await describeRecoveryWorkflow(engine, executionId))?.status === "RUNNING"
   ) {
     throw new DrillCleanupRefusedError(

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { EngineConfigError } from "../config/engine-config";
 import type { EngineContext } from "../lambda/engine-context";
 import { logger } from "../lambda/powertools";
-import { executionArnOf, MAX_EXECUTION_NAME_LENGTH } from "../start/execution-name";
+import { attemptExecutionName, executionArnOf, MAX_EXECUTION_NAME_LENGTH } from "../start/execution-name";
 import { endDrillCleanupHold } from "./drill-cleanup-release";
 import { requireEndedDrill } from "./ended-drill";
 
@@ -47,22 +47,24 @@ const NAME_PREFIX = "cleanup-";
 const HASH_LENGTH = 16;
 
 /**
- * `cleanup-<executionId>`: one cleanup execution per drill, so every way of starting it (the
- * status-change rule, a plan's cleanupAfter, the CLI) lands on the same one. An execution ID too long
- * for the 80-character limit is shortened and a hash of all of it appended.
+ * `cleanup-<executionId>`: one cleanup execution per drill attempt, so every way of starting it (the
+ * status-change rule, a plan's cleanupAfter, the CLI) lands on the same one; a resumed drill
+ * (`cleanup-<executionId>-r<attempt>`) launched again and is cleaned up again. A name too long for
+ * the 80-character limit is shortened and a hash of all of it appended.
  */
-export function cleanupExecutionName(executionId: string): string {
-  const name = `${NAME_PREFIX}${executionId}`;
+export function cleanupExecutionName(executionId: string, attempt = 1): string {
+  const workflowName = attemptExecutionName(executionId, attempt);
+  const name = `${NAME_PREFIX}${workflowName}`;
   if (name.length <= MAX_EXECUTION_NAME_LENGTH) return name;
-  const hash = createHash("sha256").update(executionId).digest("hex").slice(0, HASH_LENGTH);
+  const hash = createHash("sha256").update(workflowName).digest("hex").slice(0, HASH_LENGTH);
   return `${name.slice(0, MAX_EXECUTION_NAME_LENGTH - HASH_LENGTH - 1)}-${hash}`;
 }
 
 /**
- * Starts the drill cleanup of an execution, once: a repeat (or a concurrent start from another
- * entry point) returns the cleanup already started. A request to clean up now (no delay) ends the
- * hold of a cleanup already waiting out the plan's `drill.cleanupAfter`. Nothing starts for a real
- * recovery or a drill still running.
+ * Starts the drill cleanup of an execution (of its current attempt), once: a repeat (or a
+ * concurrent start from another entry point) returns the cleanup already started. A request to
+ * clean up now (no delay) ends the hold of a cleanup already waiting out the plan's
+ * `drill.cleanupAfter`. Nothing starts for a real recovery or a drill still running.
  * @throws InvalidInputError naming each bad field
  * @throws EngineConfigError when CLEANUP_STATE_MACHINE_ARN is not set
  * @throws ExecutionNotFoundError when the execution is not in the executions table
@@ -87,7 +89,8 @@ export async function startDrillCleanup(
       "invalid engine environment — set CLEANUP_STATE_MACHINE_ARN (the drill cleanup state machine) to start a cleanup",
     );
   }
-  const name = cleanupExecutionName(executionId);
+  const attempt = (await engine.executions.getMeta(executionId))?.attempts?.at(-1)?.number ?? 1;
+  const name = cleanupExecutionName(executionId, attempt);
   const cleanupExecutionArn = executionArnOf(stateMachineArn, name);
   const existing = await describeStarted(engine, cleanupExecutionArn);
   if (existing) return delaySeconds === 0 ? endHold(engine, existing) : existing;

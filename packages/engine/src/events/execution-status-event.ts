@@ -9,7 +9,8 @@ const MAX_REASON_CHARS = 1000;
 /**
  * `Recovery Execution Status Change` for an execution: RUNNING with the reason it was started
  * (no summary), or its end with the figures of the recovery summary finalize built (RTO, and the
- * RPO achieved with each server's data loss, the largest first).
+ * RPO achieved with each server's data loss, the largest first); a resumed execution's events name
+ * the attempt.
  */
 export async function publishExecutionStatus(
   engine: EngineContext,
@@ -28,6 +29,7 @@ export async function publishExecutionStatus(
       planVersion: meta.planVersion,
       mode: meta.mode,
       status: summary?.status ?? meta.status,
+      ...(meta.attempts !== undefined && { attempt: meta.attempts.at(-1)?.number }),
       ...(reason && { reason: reason.slice(0, MAX_REASON_CHARS) }),
       startedAt: meta.startedAt,
       ...(summary?.endedAt !== undefined && { endedAt: summary.endedAt }),

@@ -4,7 +4,12 @@ import type { EngineContext } from "../lambda/engine-context";
 import { parseRequest } from "../requests/parse-request";
 import { closeEndedExecution, closeUnfinalized } from "./close-ended-execution";
 import { unknownExecution } from "./recovery-status";
-import { describeRecoveryWorkflow, type RecoveryViewStatus, recoveryViewStatus } from "./recovery-workflow";
+import {
+  describeRecoveryWorkflow,
+  executionStatusOf,
+  type RecoveryViewStatus,
+  recoveryViewStatus,
+} from "./recovery-workflow";
 
 /** The error a cancelled execution's workflow is stopped with, and META records. */
 export const RECOVERY_CANCELLED = "RecoveryCancelled";
@@ -58,7 +63,9 @@ export async function cancelRecovery(
     endedStatus,
     cleanupExpected: false,
   });
-  if (meta && meta.status !== "RUNNING") return ended(meta.status);
+  // A resume that has not reopened META yet runs all the same: its workflow is stopped.
+  const status = executionStatusOf(meta, workflow?.status);
+  if (meta && status !== "RUNNING") return ended(meta.status);
 
   let cause = `cancelled by ${requestedBy}: ${reason}`;
   if (workflow?.status === "RUNNING") {

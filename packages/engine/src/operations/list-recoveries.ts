@@ -7,6 +7,7 @@ import { executionName } from "../start/execution-name";
 import { type ExecutionMeta, keys } from "../stores/execution-items";
 import {
   describeRecoveryWorkflow,
+  executionStatusOf,
   RECOVERY_VIEW_STATUSES,
   type RecoveryViewStatus,
   recoveryViewStatus,
@@ -50,7 +51,8 @@ export type ListRecoveriesOptions = z.input<typeof listOptionsSchema>;
 /**
  * The recovery state machine's executions, newest first, each with the plan, mode and requester
  * its META recorded and the status an operator sees (see recoveryViewStatus), filtered by plan,
- * status and mode, at most `limit` (default 20). Reads only.
+ * status and mode, at most `limit` (default 20). A resumed execution is one entry, under its ID,
+ * with its current attempt's status. Reads only.
  * @throws InvalidInputError naming each bad option
  */
 export async function listRecoveries(
@@ -91,6 +93,7 @@ export async function listRecoveries(
     for (const execution of candidates) {
       const executionId = execution.name as string;
       const entry = await listEntry(engine, execution, metas.get(executionId));
+      if (!entry) continue;
       if (planId !== undefined && entry.planId !== planId) continue;
       if (status !== undefined && entry.status !== status) continue;
       if (mode !== undefined && entry.mode !== mode) continue;
@@ -108,17 +111,29 @@ function executionNamePrefix(planId: string, mode: RecoveryMode): string {
   return sample.slice(0, sample.lastIndexOf(marker) + marker.length);
 }
 
+/** The execution's entry; undefined for a resumed attempt, which its execution's entry stands for. */
 async function listEntry(
   engine: EngineContext,
   execution: { executionArn?: string; name?: string; status?: string; startDate?: Date; stopDate?: Date },
   meta: ExecutionMeta | undefined,
-): Promise<RecoveryListEntry> {
+): Promise<RecoveryListEntry | undefined> {
   const executionId = execution.name as string;
-  // Without META (still starting, or Prepare refused it) only the execution's input names the plan.
-  const input = meta ? undefined : (await describeRecoveryWorkflow(engine, executionId))?.input;
-  const status = recoveryViewStatus(execution.status, meta?.status);
+  // Without META (still starting, Prepare refused it, or a resume's attempt, which is named
+  // otherwise) only the execution's input names the plan.
+  const workflow = meta ? undefined : await describeRecoveryWorkflow(engine, executionId);
+  if (workflow && workflow.attempt > 1) return undefined;
+  const input = workflow?.input;
+  // A resumed execution is as its current attempt is, which is not this first one.
+  const current =
+    meta?.workflowExecutionArn !== undefined && meta.workflowExecutionArn !== execution.executionArn
+      ? await describeRecoveryWorkflow(engine, executionId)
+      : undefined;
+  const workflowStatus = current?.status ?? execution.status;
+  const status = recoveryViewStatus(workflowStatus, executionStatusOf(meta, workflowStatus));
   const ended = status !== "STARTING" && status !== "RUNNING";
-  const endedAt = ended ? (meta?.endedAt ?? execution.stopDate?.toISOString()) : undefined;
+  const endedAt = ended
+    ? (meta?.endedAt ?? current?.stoppedAt ?? execution.stopDate?.toISOString())
+    : undefined;
   const planId = meta?.planId ?? input?.planId;
   const mode = meta?.mode ?? input?.mode;
   const requestedBy = meta?.requestedBy ?? input?.requestedBy;

@@ -2,10 +2,15 @@ import { ExecutionNotFoundError, type RpoSummary, summarizeRpo } from "@drs-orch
 import { z } from "zod";
 import type { EngineContext } from "../lambda/engine-context";
 import { parseRequest } from "../requests/parse-request";
-import { executionArnOf } from "../start/execution-name";
-import type { ApprovalItem, ServerItem } from "../stores/execution-items";
+import type { ApprovalItem, ExecutionAttempt, ServerItem } from "../stores/execution-items";
 import { countServers, executionProgress, type ServerCounts } from "./execution-progress";
-import { describeRecoveryWorkflow, type RecoveryViewStatus, recoveryViewStatus } from "./recovery-workflow";
+import {
+  currentWorkflowArn,
+  describeRecoveryWorkflow,
+  executionStatusOf,
+  type RecoveryViewStatus,
+  recoveryViewStatus,
+} from "./recovery-workflow";
 
 export interface WaveStatusView extends ServerCounts {
   wave: number;
@@ -51,7 +56,12 @@ export interface PendingApprovalView {
 
 export interface RecoveryStatusView {
   executionId: string;
+  /** The Step Functions execution of the current attempt. */
   executionArn: string;
+  /** The current attempt: 1 for the start, n after n-1 resumes. */
+  attempt: number;
+  /** Present once the execution was resumed: every attempt (who resumed it, when, how each ended), oldest first. */
+  attempts?: ExecutionAttempt[];
   planId: string;
   planVersion?: number;
   planName?: string;
@@ -123,7 +133,7 @@ export async function getRecoveryStatus(
   ]);
   if (!workflow && !meta) throw unknownExecution(request.executionId);
 
-  const status = recoveryViewStatus(workflow?.status, meta?.status);
+  const status = recoveryViewStatus(workflow?.status, executionStatusOf(meta, workflow?.status));
   const running = status === "STARTING" || status === "RUNNING";
   const startedAt = meta?.startedAt ?? workflow?.startedAt ?? options.now.toISOString();
   const endedAt = running ? undefined : (meta?.endedAt ?? workflow?.stoppedAt);
@@ -163,8 +173,9 @@ export async function getRecoveryStatus(
 
   return {
     executionId: request.executionId,
-    executionArn:
-      workflow?.executionArn ?? executionArnOf(engine.config.recoveryStateMachineArn, request.executionId),
+    executionArn: workflow?.executionArn ?? currentWorkflowArn(engine, request.executionId, meta),
+    attempt: workflow?.attempt ?? meta?.attempts?.at(-1)?.number ?? 1,
+    ...(meta?.attempts !== undefined && { attempts: meta.attempts }),
     planId: meta?.planId ?? input?.planId ?? "",
     ...(planVersion !== undefined && { planVersion }),
     ...(meta?.planName !== undefined && { planName: meta.planName }),

@@ -29,7 +29,8 @@ export const ABANDONED_START_SECONDS = 120;
 
 /**
  * Takes the plan's active-run item for `run`. Resolves to "held" when the same execution already
- * holds it (a repeated start of the same execution).
+ * holds it (a repeated start of the same execution); a resume of the execution (a new attempt,
+ * another workflow) takes the item over from its earlier attempt.
  * @throws RecoveryInProgressError naming the execution that holds the plan while it is RUNNING
  */
 export async function acquireActiveRun(
@@ -44,7 +45,13 @@ export async function acquireActiveRun(
     if (await putRun(engine, run, "attribute_not_exists(pk)")) return "acquired";
     holder = await activeRun(engine, run.planId);
     if (!holder) continue;
-    if (holder.executionId === run.executionId) return "held";
+    if (holder.executionId === run.executionId && holder.executionArn === run.executionArn) return "held";
+    if (holder.executionId === run.executionId) {
+      const condition = "executionId = :holder AND executionArn = :attempt";
+      const values = { ":holder": holder.executionId, ":attempt": holder.executionArn };
+      if (await putRun(engine, run, condition, values)) return "acquired";
+      continue;
+    }
     if (await activeRunLive(engine, holder, now)) break;
     // The holder ended without releasing the item (or never started): take it over from exactly that holder.
     if (await putRun(engine, run, "executionId = :holder", { ":holder": holder.executionId })) {

@@ -25,3 +25,15 @@ export function executionName(planId: string, mode: RecoveryMode, key: string): 
 export function executionArnOf(stateMachineArn: string, name: string): string {
   return `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
 }
+
+/**
+ * The Step Functions execution name of an execution's attempt: the execution ID for the start,
+ * `<executionId>-r<attempt>` for a resume, so two requests for the same attempt land on the same
+ * name and Step Functions starts it once. An execution ID too long for the suffix loses the end of
+ * its hash, which stays distinct enough among one plan's executions (at least 9 hex digits).
+ */
+export function attemptExecutionName(executionId: string, attempt: number): string {
+  if (attempt <= 1) return executionId;
+  const suffix = `-r${attempt}`;
+  return `${executionId.slice(0, MAX_EXECUTION_NAME_LENGTH - suffix.length)}${suffix}`;
+}

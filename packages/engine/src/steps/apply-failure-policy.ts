@@ -1,22 +1,19 @@
 import {
-  batchWave,
   decideFailurePolicy,
   ExecutionNotFoundError,
   type FailureAction,
-  isFailedServer,
   type LaunchAttemptRecord,
 } from "@drs-orchestrator/core";
 import { publishWaveStatus } from "../events/wave-status-event";
 import type { EngineContext } from "../lambda/engine-context";
 import {
-  type BatchItem,
   keys,
   type ServerItem,
   type WaveItem,
   type WavePolicyDecision,
   type WaveStatus,
 } from "../stores/execution-items";
-import { mapLimit } from "./launch/map-limit";
+import { writeRelaunchRound } from "./launch/relaunch-round";
 import { type WaveStepInput, waveStepInput } from "./launch/wave-step-input";
 
 export const applyFailurePolicyInputSchema = waveStepInput;
@@ -27,32 +24,14 @@ export interface FailurePolicyResult {
   failedServers: number;
 }
 
-const WRITE_CONCURRENCY = 8;
-
-/** Server fields of one launch; a relaunch clears them and keeps them in the attempt history. */
-const LAUNCH_FIELDS = [
-  "jobId",
-  "recoveryInstanceId",
-  "ec2InstanceId",
-  "instanceType",
-  "privateIp",
-  "launchStartedAt",
-  "launchedAt",
-  "failedAt",
-  "healthyAt",
-  "unhealthyAt",
-  "failureReason",
-  "pointInTime",
-  "dataLossSeconds",
-] as const;
-
 /**
  * Applies the plan's failure policy to a wave whose launches and status checks are all decided
  * (`decideFailurePolicy`). RETRY writes the next round's batches with only the failed servers,
  * resets those servers to PENDING (their failed launch goes to `attemptHistory`) and bumps the
  * wave's attempt, so LaunchBatches picks the new batches up. CONTINUE and ABORT end the wave:
  * COMPLETED when every server recovered, FAILED when failed servers were tolerated, ABORTED when the
- * recovery stops here.
+ * recovery stops here. A wave a resume began again counts its retries from the round it began at,
+ * and continues when the resume accepted its failed servers.
  *
  * A retried step returns the decision it already recorded on the wave instead of deciding again.
  */
@@ -75,10 +54,11 @@ export async function applyFailurePolicy(
   const attempt = waveItem.attempt;
   const decision = decideFailurePolicy({
     wave,
-    attempt,
+    attempt: attempt - (waveItem.resumeRound ?? 0),
     // A server a retried RETRY already reset still counts as failed in the round being decided.
     servers: servers.map((s) => (resetFor(s, attempt) ? { ...s, ...lastAttempt(s) } : s)),
     policy: { retries: meta.retries, maxFailedPercent: meta.maxFailedPercent },
+    ...(waveItem.acceptFailed === true && { acceptFailed: true }),
   });
   const record: WavePolicyDecision = {
     attempt,
@@ -90,7 +70,7 @@ export async function applyFailurePolicy(
 
   if (decision.action === "RETRY") {
     const failed = new Set(decision.failedServerIds);
-    await relaunch(
+    await writeRelaunchRound(
       engine,
       waveItem,
       servers.filter((s) => failed.has(s.sourceServerId)),
@@ -148,74 +128,4 @@ function lastAttempt(server: ServerItem): Pick<ServerItem, "status" | "failureRe
     status: last.status,
     ...(last.failureReason !== undefined && { failureReason: last.failureReason }),
   };
-}
-
-/**
- * The next round's batches (written first, idempotent by their IDs; LaunchBatches only reads them
- * once the wave's attempt is bumped), then each failed server back to PENDING in a conditional write
- * that also appends its failed launch to the history.
- */
-async function relaunch(
-  engine: EngineContext,
-  wave: WaveItem,
-  failed: readonly ServerItem[],
-  now: string,
-): Promise<void> {
-  const next = wave.attempt + 1;
-  const batches = batchWave(
-    wave.wave,
-    failed.map((s) => s.sourceServerId),
-    engine.config.quotas,
-  );
-  await mapLimit(batches, WRITE_CONCURRENCY, (batch, i) => {
-    const batchId = `w${wave.wave}-a${next}-b${i + 1}`;
-    const item: BatchItem = {
-      executionId: wave.executionId,
-      wave: wave.wave,
-      attempt: next,
-      batchId,
-      sourceServerIds: batch.sourceServerIds,
-      status: "PENDING",
-    };
-    return engine.executions.create(keys.batch(wave.executionId, wave.wave, batchId), item);
-  });
-  await mapLimit(
-    failed.filter((s) => isFailedServer(s.status)),
-    WRITE_CONCURRENCY,
-    (server) => {
-      const history: LaunchAttemptRecord = {
-        attempt: wave.attempt,
-        status: server.status as LaunchAttemptRecord["status"],
-        ...definedFields(server),
-        failedAt: server.failedAt ?? server.unhealthyAt ?? now,
-      };
-      return engine.executions.update(
-        keys.server(server.executionId, server.wave, server.sourceServerId),
-        {
-          status: "PENDING",
-          attemptHistory: [...(server.attemptHistory ?? []), history],
-        },
-        {
-          condition: "#status = :status",
-          names: { "#status": "status" },
-          values: { ":status": server.status },
-          remove: [...LAUNCH_FIELDS],
-        },
-      );
-    },
-  );
-}
-
-function definedFields(server: ServerItem): Omit<LaunchAttemptRecord, "attempt" | "status" | "failedAt"> {
-  const { jobId, recoveryInstanceId, ec2InstanceId, launchStartedAt, launchedAt, failureReason } = server;
-  return Object.fromEntries(
-    Object.entries({
-      jobId,
-      recoveryInstanceId,
-      ec2InstanceId,
-      launchStartedAt,
-      launchedAt,
-      failureReason,
-    }).filter(([, value]) => value !== undefined),
-  );
 }

@@ -12,6 +12,7 @@ import { publishExecutionStatus } from "../events/execution-status-event";
 import type { EngineContext } from "../lambda/engine-context";
 import { metrics } from "../lambda/powertools";
 import { releaseActiveRun } from "../start/active-run";
+import { endCurrentAttempt } from "../stores/execution-attempts";
 import {
   type ExecutionMeta,
   type ExecutionSummaryCounters,
@@ -116,9 +117,10 @@ export type ExecutionEnding = RecoveryOutcome & { status: FinalizeResult["status
 /**
  * What every end of an execution closes, whoever ends it (finalize, or an operator's cancel of a
  * workflow that will never finalize): the waves still in flight end ABORTED with it, META gets the
- * final status, end time, error and summary counters in a conditional write from RUNNING, and the
- * server locks and the plan's active run are released. `ended` is true only for the call whose
- * write ended the execution, so the caller announces the end once.
+ * final status, end time, error and summary counters (and, once resumed, the current attempt its
+ * end) in a conditional write from RUNNING, and the server locks and the plan's active run are
+ * released. `ended` is true only for the call whose write ended the execution, so the caller
+ * announces the end once.
  */
 export async function closeExecution(
   engine: EngineContext,
@@ -152,6 +154,14 @@ export async function closeExecution(
         summary: summaryCounters(summary),
         ...(error !== undefined && { error }),
         ...(cause !== undefined && { cause }),
+        ...(meta.attempts !== undefined && {
+          attempts: endCurrentAttempt(meta.attempts, {
+            endedAt,
+            status,
+            ...(error !== undefined && { error }),
+            ...(cause !== undefined && { cause }),
+          }),
+        }),
       },
       {
         condition: "#status = :running",

@@ -31,6 +31,7 @@ import { refuseLiveRecoveryInstances } from "./prepare/live-recovery-guard";
 import { recoverySnapshotsOf } from "./prepare/pit-snapshots";
 import { recordRefusal } from "./prepare/refusal-record";
 import { describeAllSourceServers, selectionProblems } from "./prepare/source-server-selection";
+import { prepareResume } from "./prepare-resume";
 
 /** The execution input plus the execution's start time, the clock of everything Prepare records. */
 export const prepareInputSchema = recoveryExecutionInputSchema.extend({
@@ -60,6 +61,8 @@ export interface PrepareOutput {
   skippedCount: number;
   /** How long the workflow's approval state may wait at any wave (see approvalWaitSeconds). */
   approvalWaitSeconds: number;
+  /** The wave the workflow begins at: 1, or for a resumed attempt the first wave that did not complete. */
+  firstWave: number;
 }
 
 /** META lists at most this many skipped servers (each ~150 bytes), so it stays far below 64 KB. */
@@ -82,6 +85,7 @@ export const MAX_LISTED_SKIPPED = 200;
  *   RECOVERY pre-empts running drills instead: see acquireServerLocks)
  */
 export async function prepare(input: PrepareInput, engine: EngineContext): Promise<PrepareOutput> {
+  if (input.resume) return prepareResume({ ...input, resume: input.resume }, engine);
   const { executions } = engine;
   const existing = await executions.getMeta(input.executionId);
   if (existing?.prepared) {
@@ -91,6 +95,7 @@ export async function prepare(input: PrepareInput, engine: EngineContext): Promi
       serverCount: existing.serverCount,
       skippedCount: existing.skippedCount ?? existing.skipped.length,
       approvalWaitSeconds: approvalWaitSeconds(pinned.plan.groups),
+      firstWave: 1,
     };
   }
 
@@ -190,6 +195,7 @@ export async function prepare(input: PrepareInput, engine: EngineContext): Promi
     serverCount: meta.serverCount,
     skippedCount: notReady.length,
     approvalWaitSeconds: approvalWaitSeconds(plan.groups),
+    firstWave: 1,
   };
 }
 

@@ -62,15 +62,22 @@ export async function reconcileLaunches(
     executions.getMeta(executionId),
   ]);
   if (!meta) throw new ExecutionNotFoundError(executionId, "META");
-  const jobIds = batches
-    .filter((batch) => batch.attempt === waveItem.attempt && batch.jobId !== undefined)
-    .map((batch) => batch.jobId as string);
-  const jobs = jobIds.length > 0 ? await jobsById(engine.aws.drs, jobIds) : [];
   const launching = new Map(
     servers
       .filter((server) => server.status === "LAUNCHING" && server.jobId !== undefined)
       .map((server) => [server.sourceServerId, server]),
   );
+  // The round's jobs, and those of servers still launching from an earlier round (a launch in
+  // flight when its execution stopped, which a resume lets finish).
+  const jobIds = [
+    ...new Set([
+      ...batches
+        .filter((batch) => batch.attempt === waveItem.attempt && batch.jobId !== undefined)
+        .map((batch) => batch.jobId as string),
+      ...[...launching.values()].map((server) => server.jobId as string),
+    ]),
+  ];
+  const jobs = jobIds.length > 0 ? await jobsById(engine.aws.drs, jobIds) : [];
 
   const outcomes: LaunchOutcome[] = [];
   for (const job of jobs) {

@@ -2,6 +2,7 @@ import type {
   ApprovalStatus,
   DrillCleanupRecord,
   DrillCleanupServerRecord,
+  ExecutionAttemptRecord,
   FailureAction,
   HookRecord,
   LaunchAttemptRecord,
@@ -14,6 +15,9 @@ import type {
  */
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
+
+/** One run of the execution's workflow: its start, then each resume (see resumeRecovery). */
+export type ExecutionAttempt = ExecutionAttemptRecord;
 
 export interface ExecutionMeta {
   executionId: string;
@@ -48,6 +52,14 @@ export interface ExecutionMeta {
   summary?: ExecutionSummaryCounters;
   /** The RECOVERY execution that stopped this drill to take its plan or servers. */
   preemptedBy?: string;
+  /**
+   * The Step Functions execution of the current attempt; absent until the execution is resumed,
+   * when it is `executionArnOf(recoveryStateMachineArn, executionId)`. Read it through
+   * `describeRecoveryWorkflow` / `currentWorkflowArn`.
+   */
+  workflowExecutionArn?: string;
+  /** Present once the execution was resumed: every attempt, oldest first; the last is the current one. */
+  attempts?: ExecutionAttempt[];
 }
 
 export type WaveStatus = "PENDING" | "LAUNCHING" | "CHECKING_HEALTH" | "COMPLETED" | "FAILED" | "ABORTED";
@@ -78,6 +90,12 @@ export interface WaveItem {
   healthCheckedAt?: string;
   /** The failure policy's latest decision; a retried policy step returns it instead of deciding twice. */
   failurePolicy?: WavePolicyDecision;
+  /** The execution attempt (a resume) that began this wave again, at launch round `resumeRound`. */
+  resumedBy?: number;
+  /** The round a resume began the wave again at: the failure policy counts the wave's retries from it. */
+  resumeRound?: number;
+  /** A resume accepted the wave's failed servers (skip failed): the failure policy lets the wave continue. */
+  acceptFailed?: boolean;
 }
 
 export type BatchStatus = "PENDING" | "STARTING" | "STARTED";
@@ -131,7 +149,7 @@ export interface ServerItem {
   settings?: ServerLaunchSettingsRecord;
   /** When the instance was found unhealthy (status checks impaired or not passed in time). */
   unhealthyAt?: string;
-  /** Earlier launches the failure policy relaunched, oldest first. */
+  /** Earlier launches that were relaunched (by the failure policy or a resume), oldest first. */
   attemptHistory?: LaunchAttemptRecord[];
   /** The PIT snapshot chosen at Prepare (as of a time); every launch of the server passes it to StartRecovery. */
   recoverySnapshotId?: string;

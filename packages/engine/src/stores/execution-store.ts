@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -155,6 +156,11 @@ export class ExecutionStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  /** Deletes the item (nothing happens when it does not exist). */
+  async delete(key: Key): Promise<void> {
+    await this.dynamo.send(new DeleteCommand({ TableName: this.table, Key: key }));
   }
 
   async get<T>(key: Key): Promise<T | undefined> {

@@ -28,6 +28,7 @@ const PRODUCT_ERRORS = new Set([
   "GroupResolutionError",
   "DependencyCycleError",
   "ExecutionNotFoundError",
+  "ExecutionNotResumableError",
   "ApprovalNotFoundError",
   "ApproverNotAllowedError",
   "ApprovalClosedError",

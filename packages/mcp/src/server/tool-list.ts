@@ -7,6 +7,7 @@ import { getRecoveryStatusTool } from "../tools/get-recovery-status";
 import { listRecoveriesTool } from "../tools/list-recoveries";
 import { listRecoveryPlans } from "../tools/list-recovery-plans";
 import { rejectWave } from "../tools/reject-wave";
+import { resumeRecoveryTool } from "../tools/resume-recovery";
 import { startRecoveryTool } from "../tools/start-recovery";
 import { validateRecoveryPlan } from "../tools/validate-recovery-plan";
 import type { RecoveryTool } from "./recovery-tool";
@@ -23,5 +24,6 @@ export const RECOVERY_TOOLS: readonly RecoveryTool[] = [
   approveWave,
   rejectWave,
   cancelRecoveryTool,
+  resumeRecoveryTool,
   cleanupDrill,
 ];

@@ -62,6 +62,19 @@ const rpoView = z
     asOf: z.string().optional().describe("The time the servers are recovered as of, when one was asked for."),
   })
   .optional();
+const attemptView = z.object({
+  number: z.number().int().describe("1 for the start, n for the (n-1)-th resume."),
+  executionArn: z.string(),
+  startedAt: z.string(),
+  requestedBy: z.string().describe("Who started or resumed it."),
+  reason: z.string().optional(),
+  skipFailed: z.boolean().describe("The resume accepted the stopped wave's failed servers as failed."),
+  firstWave: z.number().int().optional().describe("The wave the attempt began at."),
+  endedAt: z.string().optional(),
+  status: z.string().optional().describe("How the attempt ended: SUCCEEDED, FAILED, ABORTED or TIMED_OUT."),
+  error: z.string().optional(),
+  cause: z.string().optional(),
+});
 
 export const getRecoveryStatusTool = defineTool({
   name: "get_recovery_status",
@@ -83,7 +96,15 @@ export const getRecoveryStatusTool = defineTool({
   }),
   outputSchema: z.object({
     executionId: z.string(),
-    executionArn: z.string(),
+    executionArn: z.string().describe("The Step Functions execution of the current attempt."),
+    attempt: z
+      .number()
+      .int()
+      .describe("The current attempt: 1 for the start, n after n-1 resume_recovery calls."),
+    attempts: z
+      .array(attemptView)
+      .optional()
+      .describe("Once resumed: every attempt, oldest first (who resumed it, when, how it ended)."),
     planId: z.string(),
     planVersion: z.number().int().optional(),
     planName: z.string().optional(),
@@ -146,7 +167,7 @@ function statusLine(status: RecoveryStatusView): string {
           status.rpo.breached ? " breached" : ""
         }`;
   const parts = [
-    `${status.mode} ${status.executionId} of ${status.planId}: ${status.status} after ${formatDuration(status.elapsedSeconds)}${target}${rpo}`,
+    `${status.mode} ${status.executionId} of ${status.planId}${status.attempt > 1 ? ` (attempt ${status.attempt})` : ""}: ${status.status} after ${formatDuration(status.elapsedSeconds)}${target}${rpo}`,
     `${counts.healthy}/${counts.servers} servers healthy${counts.failed > 0 ? `, ${counts.failed} failed` : ""}`,
   ];
   for (const gate of status.pendingApprovals) {

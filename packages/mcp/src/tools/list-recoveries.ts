@@ -11,7 +11,7 @@ export const listRecoveriesTool = defineTool({
   description:
     "Lists recent recoveries and drills, newest first: execution ID, plan, mode, status, who started them and " +
     "when. Filter by plan and status (e.g. RUNNING to see what is in progress). Use it to find an executionId " +
-    "for get_recovery_status, approve_wave, cancel_recovery or cleanup_drill. Reads only; changes nothing.",
+    "for get_recovery_status, approve_wave, cancel_recovery, resume_recovery or cleanup_drill. Reads only; changes nothing.",
   inputSchema: toolArguments({
     planId: z
       .string({ error: "expected a string: a plan ID, or leave it out for every plan" })

@@ -146,7 +146,7 @@ export function rtoSection(report: RecoveryReport): Html {
 <div class="meter-target${targetAt > 85 ? " at-end" : ""}" style="left: ${targetAt}%"><span>target ${humanDuration(target)}</span></div>
 </div>
 <div class="meter-scale"><span>start</span><span>${humanDuration(scale)}</span></div>
-<p class="muted">${view.caption}; the RTO runs from the execution's start to its last wave healthy.</p>
+<p class="muted">${view.caption}; the RTO runs from the execution's start to its last wave healthy${report.summary.attempts ? ", across every attempt" : ""}.</p>
 </div>`;
   return section("rto", "Recovery time objective", "", body);
 }
