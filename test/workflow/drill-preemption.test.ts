@@ -160,7 +160,12 @@ describe("a confirmed recovery of a plan whose drill waits at its approval gate"
     const terminateCalls = env.local.drs.counters.calls.TerminateRecoveryInstances ?? 0;
 
     const recovery = await startRecovery(env, "shop");
-    expect(recovery).toMatchObject({ planId: "shop", mode: "RECOVERY", alreadyStarted: false });
+    expect(recovery).toMatchObject({
+      planId: "shop",
+      mode: "RECOVERY",
+      alreadyStarted: false,
+      preemptedDrill: drill.executionId,
+    });
     // Stopped and closed before the start answered.
     const cause = `pre-empted by recovery ${recovery.executionId}`;
     expect(await describeExecution(env, drill.executionArn)).toMatchObject({
@@ -284,6 +289,8 @@ describe("a confirmed recovery whose servers a drill of another plan holds", () 
     expect([shared.length, own.length]).toEqual([3, 3]);
 
     const recovery = await startRecovery(env, "shop");
+    // Another plan's drill is pre-empted later, by the recovery's Prepare, not by its start.
+    expect(recovery.preemptedDrill).toBeUndefined();
     const ended = await env.waitForEnd(recovery, { deadlineMs: DEADLINE_MS, approveAs: APPROVER });
     expect(ended.status).toBe("SUCCEEDED");
     expect(ended.meta.summary).toMatchObject({ servers: 9, healthy: 9 });

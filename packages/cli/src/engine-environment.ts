@@ -1,6 +1,7 @@
 import type { EngineContext } from "@drs-orchestrator/engine";
 import { type CommandIo, UsageError } from "./command";
 import { readLocalState, simulatedNow } from "./local-state";
+import { quietFunctionOutput } from "./output/function-output";
 import { readStageOutputs, STAGE_OUTPUTS_FILE, STAGE_VARIABLES, stageEnvironment } from "./stage-outputs";
 
 /** What each engine variable a command may need names, for the error that lists the missing ones. */
@@ -170,5 +171,8 @@ export async function actOnApp(
 ): Promise<number> {
   const target = await selectTarget(choice, required, io);
   if (!target) return 1;
+  // The command reports what the engine did in its own words; the engine's logs are for the
+  // functions' log groups, not the operator's terminal (unless asked for with POWERTOOLS_LOG_LEVEL).
+  if (process.env.POWERTOOLS_LOG_LEVEL === undefined) quietFunctionOutput("ERROR");
   return withEngine((engine) => use(engine, target));
 }

@@ -117,6 +117,7 @@ function announce(
     planVersion: number;
     mode: string;
     alreadyStarted: boolean;
+    preemptedDrill?: string;
   },
   watching: boolean,
   target: Target,
@@ -129,6 +130,11 @@ function announce(
       ? `${kind} of plan ${started.planId} v${started.planVersion} was already started with this idempotency key:`
       : `${kind} of plan ${started.planId} v${started.planVersion} started:`,
   );
+  if (started.preemptedDrill !== undefined) {
+    io.err(
+      `Pre-empted drill ${started.preemptedDrill}: stopped (ABORTED); its cleanup leaves the servers this recovery holds alone`,
+    );
+  }
   // Standard output gets the execution ID alone, for scripts: `id=$(drs-orchestrator recover start …)`.
   io.out(started.executionId);
   if (!watching) {

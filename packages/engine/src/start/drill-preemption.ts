@@ -19,6 +19,12 @@ export const DRILL_PREEMPTED = "DrillPreempted";
 /** Why a pre-empted drill ended, as its workflow and its META say. */
 export const preemptionCause = (recoveryId: string) => `pre-empted by recovery ${recoveryId}`;
 
+/** How a start holds its plan: "held" when the same execution already did; the drill it stopped to take it. */
+export interface PlanRunHold {
+  hold: "acquired" | "held";
+  preemptedDrill?: string;
+}
+
 /**
  * Takes the plan's active run for `run` (acquireActiveRun). A RECOVERY that finds it held by a
  * running drill of the plan takes the plan from that drill, then stops and closes the drill (see
@@ -26,13 +32,9 @@ export const preemptionCause = (recoveryId: string) => `pre-empted by recovery $
  * drill stops, so the drill's cleanup, started by its stop, already finds which recovery takes over.
  * @throws RecoveryInProgressError when a RECOVERY holds the plan, or a drill does and `run` is a drill
  */
-export async function acquirePlanRun(
-  engine: EngineContext,
-  run: ActiveRun,
-  now: Date,
-): Promise<"acquired" | "held"> {
+export async function acquirePlanRun(engine: EngineContext, run: ActiveRun, now: Date): Promise<PlanRunHold> {
   try {
-    return await acquireActiveRun(engine, run, now);
+    return { hold: await acquireActiveRun(engine, run, now) };
   } catch (error) {
     if (!(error instanceof RecoveryInProgressError)) throw error;
     const holder = await activeRun(engine, run.planId);
@@ -41,12 +43,12 @@ export async function acquirePlanRun(
     if (decision.action === "REFUSE") throw error;
     // Another start took the plan meanwhile: the plan's new holder decides.
     if (!(await takeOverActiveRun(engine, run, holder.executionId)))
-      return acquireActiveRun(engine, run, now);
+      return { hold: await acquireActiveRun(engine, run, now) };
     // A drill between its start and StartExecution has no workflow to stop; without the plan it
     // meets the recovery's server locks at its Prepare.
     await stopDrill(engine, holder.executionId, run.executionId);
     await closeEndedExecution(engine, holder.executionId);
-    return "acquired";
+    return { hold: "acquired", preemptedDrill: holder.executionId };
   }
 }
 

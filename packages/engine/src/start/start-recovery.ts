@@ -17,6 +17,8 @@ export interface StartRecoveryResult {
   mode: RecoveryMode;
   /** True when this request found the execution already started (same idempotency key). */
   alreadyStarted: boolean;
+  /** The running drill of the plan this RECOVERY stopped to take the plan (ended ABORTED, pre-empted). */
+  preemptedDrill?: string;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function startRecovery(
     if (existing) return existing;
   }
 
-  const hold = await acquirePlanRun(
+  const { hold, preemptedDrill } = await acquirePlanRun(
     engine,
     {
       planId,
@@ -89,7 +91,15 @@ export async function startRecovery(
     if (hold === "acquired") await releaseActiveRun(engine, planId, executionId);
     throw error;
   }
-  return { executionId, executionArn, planId, planVersion, mode, alreadyStarted: false };
+  return {
+    executionId,
+    executionArn,
+    planId,
+    planVersion,
+    mode,
+    alreadyStarted: false,
+    ...(preemptedDrill !== undefined && { preemptedDrill }),
+  };
 }
 
 async function describeStarted(

@@ -65,6 +65,10 @@ export const startRecoveryTool = defineTool({
     alreadyStarted: z
       .boolean()
       .describe("True when idempotencyKey found an execution an earlier call started."),
+    preemptedDrill: z
+      .string()
+      .optional()
+      .describe("The running drill of the plan this RECOVERY stopped to take the plan (it ends ABORTED)."),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(
@@ -102,7 +106,11 @@ export const startRecoveryTool = defineTool({
       result: { ...started, requestedBy: caller },
       text: started.alreadyStarted
         ? `${what} was already started with this idempotencyKey: execution ${started.executionId}`
-        : `${what} started by ${caller}: execution ${started.executionId}. Follow it with get_recovery_status.`,
+        : `${what} started by ${caller}: execution ${started.executionId}.${
+            started.preemptedDrill === undefined
+              ? ""
+              : ` It pre-empted drill ${started.preemptedDrill} (stopped).`
+          } Follow it with get_recovery_status.`,
     };
   },
 });
