@@ -1,7 +1,6 @@
 import type { EngineContext } from "@drs-orchestrator/engine";
 import { type CommandIo, UsageError } from "./command";
 import { readLocalState, simulatedNow } from "./local-state";
-import { quietFunctionOutput } from "./output/function-output";
 import { readStageOutputs, STAGE_OUTPUTS_FILE, STAGE_VARIABLES, stageEnvironment } from "./stage-outputs";
 
 /** What each engine variable a command may need names, for the error that lists the missing ones. */
@@ -169,10 +168,16 @@ export async function actOnApp(
   io: CommandIo,
   use: (engine: EngineContext, target: Target) => Promise<number>,
 ): Promise<number> {
+  // Read before the target's environment (local up's functions' settings) is applied.
+  const askedLevel = process.env.POWERTOOLS_LOG_LEVEL;
   const target = await selectTarget(choice, required, io);
   if (!target) return 1;
   // The command reports what the engine did in its own words; the engine's logs are for the
   // functions' log groups, not the operator's terminal (unless asked for with POWERTOOLS_LOG_LEVEL).
-  if (process.env.POWERTOOLS_LOG_LEVEL === undefined) quietFunctionOutput("ERROR");
+  // The engine may be loaded already (its logger made), so its level is set, not its environment.
+  if (askedLevel === undefined) {
+    const { logger } = await import("@drs-orchestrator/engine");
+    logger.setLogLevel("ERROR");
+  }
   return withEngine((engine) => use(engine, target));
 }
