@@ -117,6 +117,7 @@ describe("npm start (drs-orchestrator demo)", () => {
 
     const summary = stdout.slice(stdout.indexOf(`Drill ${executionId} of plan shop v1 SUCCEEDED in `));
     expect(summary).toMatch(/RTO: \w+ achieved, target 45m: met/);
+    expect(summary).toMatch(/^RPO: 0s data loss achieved \(s-\w+\), target 5m: met; points in time /m);
     expect(summary).toContain("Servers: 9 servers, 9 launched, 9 healthy, 0 failed");
     expect(summary).toMatch(/^Wave 3 approval: APPROVED by drs-orchestrator demo after \w+$/m);
     expect(summary).toMatch(/^1 +db +COMPLETED +3 +3 +0 +1 +\w+ +\w+ +\w+$/m);
@@ -133,10 +134,13 @@ describe("npm start (drs-orchestrator demo)", () => {
     for (const server of shop) {
       const hostname = server.sourceProperties?.identificationHints?.hostname as string;
       const row = new RegExp(
-        `^${hostname} +${server.sourceServerID} +(\\d) +(i-[0-9a-f]{17}) +(\\S+) +(\\S+) +HEALTHY +1$`,
+        `^${hostname} +${server.sourceServerID} +(\\d) +(i-[0-9a-f]{17}) +(\\S+) +(\\S+) +HEALTHY +1 +(\\S+) +(\\S+)$`,
         "m",
       ).exec(summary);
       expect(row, `the row of ${hostname}`).not.toBeNull();
+      // A drill of healthy sources launches from a fresh snapshot: its point in time, no data lost.
+      expect(row?.[5]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(row?.[6]).toBe("0s");
       const tier = server.tags.tier as keyof typeof expected | "app";
       if (tier !== "app") {
         expect(row?.[3]).toBe(expected[tier][0]);

@@ -101,6 +101,7 @@ describe("drs-orchestrator mcp", () => {
       "approve_wave",
       "reject_wave",
       "cancel_recovery",
+      "resume_recovery",
       "cleanup_drill",
     ]);
 
