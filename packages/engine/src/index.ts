@@ -20,6 +20,7 @@ export * from "./events/execution-status-change";
 export * from "./events/execution-status-event";
 export * from "./events/publish-outbound-event";
 export * from "./events/wave-status-event";
+export * from "./health/evaluate-plan";
 export * from "./hooks/actions/event-action";
 export * from "./hooks/hook-attempts";
 export * from "./hooks/mcp-server-config";

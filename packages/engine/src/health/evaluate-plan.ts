@@ -1,0 +1,77 @@
+import type { OtherPlanSelection } from "@drs-orchestrator/core";
+import {
+  assessPlanHealth,
+  type Plan,
+  type PlanHealth,
+  PlanValidationError,
+  parsePlanData,
+  type SourceServer,
+  selectedServerIds,
+} from "@drs-orchestrator/core";
+import type { EngineContext } from "../lambda/engine-context";
+import { mapLimit } from "../steps/launch/map-limit";
+import { recoverySnapshotsOf } from "../steps/prepare/pit-snapshots";
+import { describeAllSourceServers } from "../steps/prepare/source-server-selection";
+
+/** Stored plans read at once when comparing selections. */
+const PLAN_READ_CONCURRENCY = 8;
+
+export type EvaluationTarget = { planId: string } | { document: unknown };
+
+export interface EvaluateOptions {
+  now: Date;
+  /** The last stored evaluation, for membership changes. */
+  previous?: PlanHealth;
+}
+
+/**
+ * Evaluates a stored plan (its latest version) or a plan document against the live account: reads
+ * what DRS, EC2 and IAM hold now and the other stored plans, then judges it with assessPlanHealth.
+ * Reads only.
+ * @throws PlanNotFoundError for a plan that is not stored
+ * @throws PlanValidationError for a document that is not a valid plan
+ */
+export async function evaluatePlan(
+  engine: EngineContext,
+  target: EvaluationTarget,
+  options: EvaluateOptions,
+): Promise<PlanHealth> {
+  let plan: Plan;
+  let planVersion: number | undefined;
+  if ("document" in target) {
+    const parsed = parsePlanData(target.document);
+    if (!parsed.ok) throw new PlanValidationError(parsed.issues);
+    plan = parsed.plan;
+  } else {
+    ({ plan, version: planVersion } = await engine.plans.get(target.planId));
+  }
+
+  const servers = await describeAllSourceServers(engine.aws.drs);
+  const launched = selectedServerIds(plan, servers);
+  const [snapshots, otherPlans] = await Promise.all([
+    recoverySnapshotsOf(engine.aws.drs, launched),
+    otherPlanSelections(engine, plan.id, servers),
+  ]);
+  return assessPlanHealth(
+    plan,
+    { servers, snapshots, otherPlans, quotas: engine.config.quotas },
+    {
+      now: options.now,
+      ...(planVersion !== undefined && { planVersion }),
+      ...(options.previous && { previous: options.previous }),
+    },
+  );
+}
+
+/** What every other stored plan (its latest version) selects among these servers. */
+async function otherPlanSelections(
+  engine: EngineContext,
+  planId: string,
+  servers: readonly SourceServer[],
+): Promise<OtherPlanSelection[]> {
+  const others = (await engine.plans.list()).filter((summary) => summary.planId !== planId);
+  return mapLimit(others, PLAN_READ_CONCURRENCY, async ({ planId: otherId }) => {
+    const { plan } = await engine.plans.get(otherId);
+    return { planId: otherId, sourceServerIds: selectedServerIds(plan, servers) };
+  });
+}
