@@ -28,6 +28,10 @@ export interface PlanFinding {
   sourceServerId?: string;
   /** The plan field at fault, e.g. `groups[1].launch.subnetId`. */
   path?: string;
+  /** The AWS resource at fault: subnet, security group, instance profile, launch template, execution. */
+  resourceId?: string;
+  /** The wave at fault (1-based), for capacity findings. */
+  wave?: number;
   /** Other stored plans involved (a server two plans select). */
   otherPlans?: string[];
 }
@@ -93,6 +97,8 @@ export function findingKey(finding: PlanFinding): string {
     finding.groupId ?? "",
     finding.sourceServerId ?? "",
     finding.path ?? "",
+    finding.resourceId ?? "",
+    finding.wave ?? 0,
   ]);
 }
 
@@ -100,14 +106,16 @@ function compareText(a: string | undefined, b: string | undefined): number {
   return (a ?? "").localeCompare(b ?? "");
 }
 
-/** Severity (recovery blockers first), category, then group, server, field and code. */
+/** Severity (recovery blockers first), category, then group, server, wave, field, resource and code. */
 export function compareFindings(a: PlanFinding, b: PlanFinding): number {
   return (
     SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
     CATEGORY_ORDER.indexOf(a.category) - CATEGORY_ORDER.indexOf(b.category) ||
     compareText(a.groupId, b.groupId) ||
     compareText(a.sourceServerId, b.sourceServerId) ||
+    (a.wave ?? 0) - (b.wave ?? 0) ||
     compareText(a.path, b.path) ||
+    compareText(a.resourceId, b.resourceId) ||
     compareText(a.code, b.code) ||
     compareText(a.message, b.message)
   );
