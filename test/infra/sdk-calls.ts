@@ -18,6 +18,7 @@ export type SdkCall = string;
 const SERVICE_OF_PACKAGE: Record<string, string> = {
   "@aws-sdk/client-drs": "drs",
   "@aws-sdk/client-ec2": "ec2",
+  "@aws-sdk/client-iam": "iam",
   "@aws-sdk/client-sfn": "states",
   "@aws-sdk/client-eventbridge": "events",
   "@aws-sdk/client-lambda": "lambda",

@@ -18,6 +18,8 @@ export type Ec2Operation =
   | "DescribeInstanceStatus"
   | "DescribeLaunchTemplates"
   | "DescribeLaunchTemplateVersions"
+  | "DescribeSubnets"
+  | "DescribeSecurityGroups"
   | "CreateLaunchTemplateVersion"
   | "ModifyLaunchTemplate";
 
@@ -48,6 +50,8 @@ export type DynamoOperation =
 export interface FunctionAccess {
   drs?: readonly DrsOperation[];
   ec2?: readonly Ec2Operation[];
+  /** Reads only: whether the instance profiles plans name exist. */
+  iam?: readonly "GetInstanceProfile"[];
   sfn?: readonly SfnOperation[];
   /** PutEvents on the app's bus (outbound status events). */
   events?: readonly "PutEvents"[];
@@ -177,6 +181,18 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   "complete-drill-cleanup": {
     events: ["PutEvents"],
     tables: { executions: WAVE_ITEMS },
+  },
+  // Evaluates every stored plan against the account: reads only, besides what it stores and announces.
+  "evaluate-plans": {
+    drs: [
+      "DescribeSourceServers",
+      "DescribeRecoverySnapshots",
+      "GetLaunchConfiguration",
+      "DescribeRecoveryInstances",
+    ],
+    ec2: ["DescribeLaunchTemplateVersions", "DescribeSubnets", "DescribeSecurityGroups"],
+    iam: ["GetInstanceProfile"],
+    tables: { plans: ["GetItem", "Scan"], executions: ["GetItem"] },
   },
   // Every operator step: plans, dry runs over the source servers, starts, status and lists,
   // approvals, cancellation (which closes the execution as finalize would) and drill cleanup.

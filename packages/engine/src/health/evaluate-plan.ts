@@ -1,10 +1,11 @@
-import type { OtherPlanSelection } from "@drs-orchestrator/core";
 import {
   assessPlanHealth,
+  type OtherPlanSelection,
   type Plan,
   type PlanHealth,
   PlanValidationError,
   parsePlanData,
+  planScope,
   type SourceServer,
   selectedServerIds,
 } from "@drs-orchestrator/core";
@@ -12,6 +13,14 @@ import type { EngineContext } from "../lambda/engine-context";
 import { mapLimit } from "../steps/launch/map-limit";
 import { recoverySnapshotsOf } from "../steps/prepare/pit-snapshots";
 import { describeAllSourceServers } from "../steps/prepare/source-server-selection";
+import { launchStateFacts } from "./launch-state-facts";
+import { recoveryInstanceFacts } from "./recovery-instance-facts";
+import {
+  existingSecurityGroups,
+  existingSubnets,
+  instanceProfilesExist,
+  namedReferences,
+} from "./reference-facts";
 
 /** Stored plans read at once when comparing selections. */
 const PLAN_READ_CONCURRENCY = 8;
@@ -26,8 +35,8 @@ export interface EvaluateOptions {
 
 /**
  * Evaluates a stored plan (its latest version) or a plan document against the live account: reads
- * what DRS, EC2 and IAM hold now and the other stored plans, then judges it with assessPlanHealth.
- * Reads only.
+ * what DRS, EC2 and IAM hold now for the servers the plan launches and the resources it names, and
+ * the other stored plans, then judges it with assessPlanHealth. Reads only.
  * @throws PlanNotFoundError for a plan that is not stored
  * @throws PlanValidationError for a document that is not a valid plan
  */
@@ -47,14 +56,39 @@ export async function evaluatePlan(
   }
 
   const servers = await describeAllSourceServers(engine.aws.drs);
-  const launched = selectedServerIds(plan, servers);
-  const [snapshots, otherPlans] = await Promise.all([
-    recoverySnapshotsOf(engine.aws.drs, launched),
+  const launched = planScope(plan, servers, engine.config.quotas).servers;
+  const ids = launched.map((scoped) => scoped.sourceServerId);
+  const named = namedReferences(launched.map((scoped) => scoped.settings));
+  const [
+    snapshots,
+    launchStates,
+    subnets,
+    securityGroupIds,
+    instanceProfiles,
+    recoveryInstances,
+    otherPlans,
+  ] = await Promise.all([
+    recoverySnapshotsOf(engine.aws.drs, ids),
+    launchStateFacts(engine, ids),
+    existingSubnets(engine, named.subnetIds),
+    existingSecurityGroups(engine, named.securityGroupIds),
+    instanceProfilesExist(engine, named.instanceProfiles),
+    recoveryInstanceFacts(engine, ids),
     otherPlanSelections(engine, plan.id, servers),
   ]);
   return assessPlanHealth(
     plan,
-    { servers, snapshots, otherPlans, quotas: engine.config.quotas },
+    {
+      servers,
+      snapshots,
+      launchStates,
+      subnets,
+      securityGroupIds,
+      instanceProfiles,
+      recoveryInstances,
+      otherPlans,
+      quotas: engine.config.quotas,
+    },
     {
       now: options.now,
       ...(planVersion !== undefined && { planVersion }),
