@@ -53,8 +53,8 @@ export function readinessFindings(
         sourceServerId,
         ...(code === "LAG_OVER_RPO" && { path: "rpo" }),
         message: skip
-          ? `${drill.reason}: a drill goes on without it (failure.notReady: skip)`
-          : `${drill.reason}: a drill would be refused (a RECOVERY is not: it launches from the last point-in-time snapshot)`,
+          ? `${drill.reason}; a drill goes on without it (failure.notReady: skip)`
+          : `${drill.reason}; a drill would be refused (a RECOVERY is not: it launches from the last point-in-time snapshot)`,
         fix: DRILL_FIXES[code] ?? "fix the server's replication",
       });
     }
