@@ -97,15 +97,25 @@ export async function evaluatePlan(
   );
 }
 
-/** What every other stored plan (its latest version) selects among these servers. */
+/**
+ * What every other stored plan (its latest version) selects among these servers. A stored plan
+ * that no longer parses selects nothing here: its own evaluation reports it, and it must not fail
+ * the evaluation of every other plan.
+ */
 async function otherPlanSelections(
   engine: EngineContext,
   planId: string,
   servers: readonly SourceServer[],
 ): Promise<OtherPlanSelection[]> {
   const others = (await engine.plans.list()).filter((summary) => summary.planId !== planId);
-  return mapLimit(others, PLAN_READ_CONCURRENCY, async ({ planId: otherId }) => {
-    const { plan } = await engine.plans.get(otherId);
-    return { planId: otherId, sourceServerIds: selectedServerIds(plan, servers) };
+  const selections = await mapLimit(others, PLAN_READ_CONCURRENCY, async ({ planId: otherId }) => {
+    try {
+      const { plan } = await engine.plans.get(otherId);
+      return { planId: otherId, sourceServerIds: selectedServerIds(plan, servers) };
+    } catch (error) {
+      if (error instanceof PlanValidationError) return undefined;
+      throw error;
+    }
   });
+  return selections.filter((selection) => selection !== undefined);
 }
