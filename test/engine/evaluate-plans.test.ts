@@ -24,7 +24,13 @@ let lambda: LambdaClient;
 const MISSING_SUBNET = "subnet-0a1b2c3d4e5f6ffff";
 
 interface Emf {
-  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+  _aws: {
+    CloudWatchMetrics: {
+      Namespace: string;
+      Dimensions: string[][];
+      Metrics: { Name: string; Unit: string }[];
+    }[];
+  };
   [field: string]: unknown;
 }
 
@@ -49,7 +55,11 @@ beforeAll(async () => {
     groups: [{ id: "all", select: { sourceServerIds } }],
   });
   const now = env.local.clock.now();
-  await env.engine.plans.apply(plan("ready", pickServers(fleet, { app: "estate", tier: "dns" }, 2)), "t", now);
+  await env.engine.plans.apply(
+    plan("ready", pickServers(fleet, { app: "estate", tier: "dns" }, 2)),
+    "t",
+    now,
+  );
   await env.engine.plans.apply(
     plan("unroutable", pickServers(fleet, { app: "estate", tier: "cache" }, 2), { subnetId: MISSING_SUBNET }),
     "t",
@@ -57,11 +67,19 @@ beforeAll(async () => {
   );
   // A stored version that no longer parses (as if the schema had since become stricter).
   for (const item of [
-    { sk: "VERSION#000001", version: 1, document: { id: "broken", name: "Broken" }, appliedAt: now.toISOString() },
+    {
+      sk: "VERSION#000001",
+      version: 1,
+      document: { id: "broken", name: "Broken" },
+      appliedAt: now.toISOString(),
+    },
     { sk: "LATEST", version: 1, name: "Broken", sha256: "x", appliedAt: now.toISOString() },
   ]) {
     await env.engine.aws.dynamo.send(
-      new PutCommand({ TableName: env.engine.config.plansTable, Item: { pk: "PLAN#broken", planId: "broken", ...item } }),
+      new PutCommand({
+        TableName: env.engine.config.plansTable,
+        Item: { pk: "PLAN#broken", planId: "broken", ...item },
+      }),
     );
   }
 });
@@ -114,7 +132,11 @@ describe("evaluate-plans", () => {
     const unroutable = await getPlanHealth(env.engine, "unroutable");
     expect(ready?.latest).toMatchObject({ verdict: "READY", counts: { blockers: 0, warnings: 0 } });
     expect(unroutable?.latest.findings).toContainEqual(
-      expect.objectContaining({ code: "SUBNET_MISSING", severity: "BLOCKS_RECOVERY", resourceId: MISSING_SUBNET }),
+      expect.objectContaining({
+        code: "SUBNET_MISSING",
+        severity: "BLOCKS_RECOVERY",
+        resourceId: MISSING_SUBNET,
+      }),
     );
     expect(await getPlanHealth(env.engine, "broken")).toBeUndefined();
 
@@ -182,7 +204,10 @@ describe("the recorded plan health", () => {
       expect(recorded).toMatchObject({ recorded: true, change: expect.any(Object) });
     };
 
-    await record(1, Array.from({ length: 2000 }, (_, i) => finding(i)));
+    await record(
+      1,
+      Array.from({ length: 2000 }, (_, i) => finding(i)),
+    );
     const big = await env.engine.planHealth.latest(planId);
     expect(big?.findings).toHaveLength(2000);
     expect(big?.members.all).toHaveLength(2000);

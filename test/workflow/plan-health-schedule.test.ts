@@ -19,7 +19,13 @@ const received: OutboundEvent[] = [];
 const ids = {} as Record<"steady" | "drifting", string[]>;
 
 function plan(id: string, sourceServerIds: string[]) {
-  return { id, name: `${id} plan`, rto: "1h", rpo: "15m", groups: [{ id: "all", select: { sourceServerIds } }] };
+  return {
+    id,
+    name: `${id} plan`,
+    rto: "1h",
+    rpo: "15m",
+    groups: [{ id: "all", select: { sourceServerIds } }],
+  };
 }
 
 /** The evaluate-plans runs that ended, in the order they ended. */
