@@ -22,8 +22,9 @@ function subject(finding: PlanFinding): HtmlValue {
     finding.path,
   ].filter((part): part is string => part !== undefined);
   const id = finding.sourceServerId ?? finding.resourceId;
-  if (id === undefined && parts.length === 0) return "plan";
-  return html`${mono(id)}${parts.length > 0 ? html` <span class="muted">${parts.join(" · ")}</span>` : ""}`;
+  const rest = parts.join(" · ");
+  if (id === undefined) return rest === "" ? "plan" : rest;
+  return html`${mono(id)}${rest === "" ? "" : html` <span class="muted">${rest}</span>`}`;
 }
 
 function verdictText(health: PlanHealthAtStart): string {
