@@ -122,6 +122,7 @@ describe("drs-orchestrator local up", () => {
       "EVENT_BUS_NAME",
       "EXECUTIONS_TABLE",
       "PLANS_TABLE",
+      "PLAN_HEALTH_MINUTES",
       "POWERTOOLS_LOG_LEVEL",
       "POWERTOOLS_METRICS_DISABLED",
       "RECOVERY_STATE_MACHINE_ARN",
