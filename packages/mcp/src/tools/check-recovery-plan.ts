@@ -113,10 +113,13 @@ export const checkRecoveryPlan = defineTool({
       ]);
     }
     if (planId !== undefined) {
-      const [health, recorded] = await Promise.all([
-        evaluatePlan(engine, { planId }, { now: now() }),
-        getPlanHealth(engine, planId, { changes: LISTED_CHANGES }),
-      ]);
+      // Against the recorded evaluation, as the scheduled one compares: servers that joined or left show.
+      const recorded = await getPlanHealth(engine, planId, { changes: LISTED_CHANGES });
+      const health = await evaluatePlan(
+        engine,
+        { planId },
+        { now: now(), ...(recorded && { previous: recorded.latest }) },
+      );
       return answer(health, recorded);
     }
     let data: unknown = document;
