@@ -76,6 +76,7 @@ export default $config({
       rules: RULES,
       alertTopic,
       scope,
+      planHealthMinutes: config.planHealthMinutes,
     });
 
     const mcpFunction = deployed.get("mcp");

@@ -141,6 +141,8 @@ export function generateFleet(): FleetInput {
       { subnetId: "subnet-0a1b2c3d4e5f60003", cidrBlock: "10.10.32.0/20", availabilityZone: "us-east-1c" },
     ],
     securityGroupIds: ["sg-0a1b2c3d4e5f60001", "sg-0a1b2c3d4e5f60002", "sg-0a1b2c3d4e5f60003"],
+    // The profile the payments plan gives its recovered instances.
+    instanceProfiles: ["drs-recovered-payments"],
     launchDefaults: { subnetId: "subnet-0a1b2c3d4e5f60001", securityGroupIds: ["sg-0a1b2c3d4e5f60001"] },
     sourceServers: KINDS.flatMap((kind) =>
       Array.from({ length: kind.count }, (_, i) => sourceServer(kind, i + 1)),

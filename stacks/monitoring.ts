@@ -5,6 +5,7 @@ import {
   deadLetterAlarmSpec,
   functionAlarmSpecs,
   type InfraConfig,
+  planReadyAlarmSpecs,
   type ReplicationTarget,
   replicationLagAlarmSpecs,
   rtoBreachedAlarmSpec,
@@ -56,7 +57,10 @@ function alarm(spec: AlarmSpec<Dimension>, topic: aws.sns.Topic): aws.cloudwatch
   });
 }
 
-/** Alarms on the functions, the workflows, RTO breaches, replication lag and dead letters; the stage dashboard. */
+/**
+ * Alarms on the functions, the workflows, RTO breaches, replication lag, plans not ready and dead
+ * letters; the stage dashboard.
+ */
 export function monitoring(input: MonitoringInput): aws.cloudwatch.Dashboard {
   const specs: AlarmSpec<Dimension>[] = [
     ...[...input.functions.values()].flatMap((deployed) =>
@@ -66,6 +70,10 @@ export function monitoring(input: MonitoringInput): aws.cloudwatch.Dashboard {
     ...stateMachineAlarmSpecs<Dimension>("drill-cleanup", input.cleanup.arn),
     rtoBreachedAlarmSpec(),
     ...replicationLagAlarmSpecs(input.replication),
+    ...planReadyAlarmSpecs(
+      input.plans.map((plan) => plan.id),
+      input.config.planHealthMinutes,
+    ),
     deadLetterAlarmSpec<Dimension>(input.deadLetterQueue.name),
   ];
   for (const spec of specs) alarm(spec, input.alertTopic);
@@ -83,6 +91,7 @@ export function monitoring(input: MonitoringInput): aws.cloudwatch.Dashboard {
             .map((deployed) => ({ label: deployed.spec.name, functionName: deployed.name })),
           ...(input.mcpFunction && { mcpFunctionName: input.mcpFunction.name }),
           plans: input.plans.map((plan) => ({ planId: plan.id, rtoSeconds: plan.rto, rpoSeconds: plan.rpo })),
+          planHealthMinutes: input.config.planHealthMinutes,
         }),
       ),
     );

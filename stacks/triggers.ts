@@ -1,3 +1,4 @@
+import { planHealthScheduleExpression } from "@drs-orchestrator/core";
 import {
   type AwsScope,
   deliveryPolicy,
@@ -5,6 +6,7 @@ import {
   type FunctionRule,
   replicationStalledAlert,
 } from "../packages/app/src/infra";
+import { PLAN_HEALTH_RULE } from "../packages/app/src/resources/rules";
 import type { DeployedFunction } from "./functions";
 import { logicalName, physicalName } from "./names";
 
@@ -15,6 +17,8 @@ export interface TriggersInput {
   rules: readonly FunctionRule[];
   alertTopic: aws.sns.Topic;
   scope: $util.Output<AwsScope>;
+  /** The stage's plan health period: the evaluate-plans rule runs every this many minutes. */
+  planHealthMinutes: number;
 }
 
 export interface Triggers {
@@ -25,8 +29,9 @@ export interface Triggers {
 }
 
 /**
- * The EventBridge rules whose target function is deployed, each with a retry policy and the
- * dead-letter queue; the replication-stalled alert goes straight to the alert topic.
+ * The EventBridge rules whose target function is deployed (the manifest's, and the plan health
+ * schedule), each with a retry policy and the dead-letter queue; the replication-stalled alert goes
+ * straight to the alert topic.
  */
 export function triggers(input: TriggersInput): Triggers {
   const deadLetterQueue = new aws.sqs.Queue("TriggerDeadLetters", {
@@ -38,7 +43,12 @@ export function triggers(input: TriggersInput): Triggers {
   const waiting: Triggers["waiting"] = [];
   const ruleArns: $util.Output<string>[] = [];
 
-  for (const spec of input.rules) {
+  const planHealthRule = {
+    ...PLAN_HEALTH_RULE,
+    bus: "default" as const,
+    scheduleExpression: planHealthScheduleExpression(input.planHealthMinutes),
+  };
+  for (const spec of [...input.rules, planHealthRule]) {
     const target = input.functions.get(spec.targetFunction);
     if (!target) {
       waiting.push({ rule: spec.name, targetFunction: spec.targetFunction });
@@ -49,7 +59,9 @@ export function triggers(input: TriggersInput): Triggers {
       name: physicalName(spec.name),
       description: spec.description,
       eventBusName,
-      eventPattern: JSON.stringify(spec.eventPattern),
+      ...("scheduleExpression" in spec
+        ? { scheduleExpression: spec.scheduleExpression }
+        : { eventPattern: JSON.stringify(spec.eventPattern) }),
     });
     const policy = deliveryPolicy(spec);
     new aws.cloudwatch.EventTarget(`${logicalName(spec.name)}Target`, {

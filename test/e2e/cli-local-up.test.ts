@@ -122,6 +122,7 @@ describe("drs-orchestrator local up", () => {
       "EVENT_BUS_NAME",
       "EXECUTIONS_TABLE",
       "PLANS_TABLE",
+      "PLAN_HEALTH_MINUTES",
       "POWERTOOLS_LOG_LEVEL",
       "POWERTOOLS_METRICS_DISABLED",
       "RECOVERY_STATE_MACHINE_ARN",
@@ -300,7 +301,7 @@ describe("drs-orchestrator local up", () => {
     expect((await invalid.exited).code).toBe(1);
     expect(invalid.output.stderr.trim().split("\n")).toEqual([
       `${badFaults}: replication.s-b3ce30dffdb44268f.state: invalid value "DISCONECTED"; allowed values: STOPPED, INITIATING, INITIAL_SYNC, BACKLOG, CREATING_SNAPSHOT, CONTINUOUS, PAUSED, RESCAN, STALLED, DISCONNECTED (fix: did you mean DISCONNECTED?)`,
-      `${badFaults}: dropEventPercent: unknown key "dropEventPercent"; allowed keys here: seed, replication, failLaunch, dropEventsPercent, delayEventsSeconds, throttlePercent, stall (fix: did you mean "dropEventsPercent"?)`,
+      `${badFaults}: dropEventPercent: unknown key "dropEventPercent"; allowed keys here: seed, replication, failLaunch, dropEventsPercent, delayEventsSeconds, throttlePercent, stall, drift (fix: did you mean "dropEventsPercent"?)`,
     ]);
     writeFileSync(badFaults, JSON.stringify({ failLaunch: { "s-0000000000000dead": 1 } }));
     const unknown = run(["local", "up", "--fleet", "examples/fleet.json", "--faults", badFaults]);

@@ -95,6 +95,7 @@ describe("drs-orchestrator mcp", () => {
       "get_recovery_plan",
       "describe_source_servers",
       "validate_recovery_plan",
+      "check_recovery_plan",
       "start_recovery",
       "get_recovery_status",
       "list_recoveries",

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -169,6 +169,56 @@ describe("drs-orchestrator plan show", () => {
     expect(layout.waves).toHaveLength(6);
     expect(layout.waves[3].batches.map((batch: { id: string }) => batch.id)).toEqual(["w4-b1", "w4-b2"]);
     expect(layout.notReady).toHaveLength(3);
+  });
+
+  it("ends with the plan's health as far as the fleet file tells it, naming what needs a live account", async () => {
+    const run = await cli("plan", "show", ESTATE, "--fleet", FLEET);
+    const section = run.stdout.slice(run.stdout.indexOf("Plan health ("));
+    const lines = section.split("\n");
+    expect(lines[0]).toBe("Plan health (from the fleet file's servers, subnets and security groups)");
+    expect(lines[1]).toBe(
+      "READY: nothing blocks a drill or a recovery (300 servers, 0 blockers, 3 warnings)",
+    );
+    expect(lines[2]).toMatch(/^ {2}SEVERITY +CODE +CATEGORY +SUBJECT +MESSAGE +FIX$/);
+    expect(section).toMatch(
+      / {2}warning +REPLICATION_STALLED +readiness +s-675ba4564873e1849 · group workers /,
+    );
+    expect(section).toContain(
+      "Not checked without a live account (`drs-orchestrator plan check estate` checks them):",
+    );
+    expect(section).toContain("  - point-in-time snapshots (NO_SNAPSHOT)");
+  });
+
+  it("finds a subnet the plan names that the fleet does not have: it blocks a drill and a recovery", async () => {
+    const fleet = JSON.parse(await readFile(FLEET, "utf8"));
+    fleet.subnets = fleet.subnets.filter(
+      (subnet: { subnetId: string }) => subnet.subnetId !== "subnet-0a1b2c3d4e5f60003",
+    );
+    const dir = await mkdtemp(join(tmpdir(), "cli-plan-show-"));
+    const file = join(dir, "fleet.json");
+    await writeFile(file, JSON.stringify(fleet));
+    try {
+      const run = await cli("plan", "show", THREE_TIER, "--fleet", file);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(
+        "RECOVERY_BLOCKED: a drill and a RECOVERY would be refused or fail (9 servers, 1 blocker",
+      );
+      expect(run.stdout).toMatch(
+        /blocks recovery +SUBNET_MISSING +network +group web · subnet-0a1b2c3d4e5f60003 · groups\[2\]\.launch\.subnetId +subnet subnet-0a1b2c3d4e5f60003 \(groups\[2\]\.launch\.subnetId\) does not exist/,
+      );
+      const json = JSON.parse((await cli("plan", "show", THREE_TIER, "--fleet", file, "--json")).stdout);
+      expect(json.health).toMatchObject({
+        planId: "shop",
+        verdict: "RECOVERY_BLOCKED",
+        counts: { blockers: 1 },
+      });
+      expect(json.health.findings).toContainEqual(
+        expect.objectContaining({ code: "SUBNET_MISSING", resourceId: "subnet-0a1b2c3d4e5f60003" }),
+      );
+      expect(json.healthNotChecked).toContain("point-in-time snapshots (NO_SNAPSHOT)");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("shows waves, groups and selections without a fleet", async () => {

@@ -4,6 +4,7 @@ import {
   deadLetterAlarmSpec,
   FUNCTIONS,
   functionAlarmSpecs,
+  planReadyAlarmSpecs,
   replicationLagAlarmSpecs,
   replicationTargets,
   rtoBreachedAlarmSpec,
@@ -59,6 +60,7 @@ describe("alarm specs", () => {
       ...FUNCTIONS.flatMap((spec) => functionAlarmSpecs(spec, spec.name)),
       ...stateMachineAlarmSpecs("recovery", RECOVERY_ARN),
       rtoBreachedAlarmSpec(),
+      ...planReadyAlarmSpecs(["shop", "payments"], 30),
       deadLetterAlarmSpec("dlq"),
     ].map((alarm) => alarm.name);
     expect(new Set(names).size).toBe(names.length);
@@ -115,5 +117,47 @@ describe("alarm specs", () => {
       ["replication-lag-s-aaaaaaaaaaaaaaaaa", 900],
       ["replication-lag-s-bbbbbbbbbbbbbbbbb", 60],
     ]);
+  });
+
+  it("alarm when a monitored plan's evaluation finds a blocker, and on every other plan through one grouped query", () => {
+    const [shop, payments, others] = planReadyAlarmSpecs(["shop", "payments"], 30);
+    expect(shop).toMatchObject({
+      name: "plan-not-ready-shop",
+      metric: {
+        namespace: "DrsOrchestrator",
+        metricName: "PlanReady",
+        dimensions: { PlanId: "shop", service: "drs-orchestrator" },
+        statistic: "Minimum",
+      },
+      periodSeconds: 1800,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "LessThanThreshold",
+      treatMissingData: "ignore",
+    });
+    expect(shop?.description).toContain("drs-orchestrator plan check shop");
+    expect(metricOf(payments as AlarmSpec)?.dimensions).toEqual({
+      PlanId: "payments",
+      service: "drs-orchestrator",
+    });
+    expect(others?.metric).toEqual({
+      query:
+        "SELECT MIN(PlanReady) FROM SCHEMA(DrsOrchestrator, PlanId, service) WHERE PlanId != 'shop' AND PlanId != 'payments' GROUP BY PlanId",
+    });
+    expect(others).toMatchObject({
+      name: "plans-not-ready",
+      threshold: 1,
+      comparisonOperator: "LessThanThreshold",
+    });
+  });
+
+  it("watch every plan with the grouped query alone when the stage monitors none, within Metrics Insights' 3 hours", () => {
+    const alarms = planReadyAlarmSpecs([], 1440);
+    expect(alarms.map((alarm) => alarm.name)).toEqual(["plans-not-ready"]);
+    expect(alarms[0]?.metric).toEqual({
+      query: "SELECT MIN(PlanReady) FROM SCHEMA(DrsOrchestrator, PlanId, service) GROUP BY PlanId",
+    });
+    expect(alarms[0]?.periodSeconds).toBe(3 * 3600);
+    expect(planReadyAlarmSpecs(["shop"], 1440)[0]?.periodSeconds).toBe(86_400);
   });
 });

@@ -11,6 +11,7 @@ const input = {
     functionName: `drs-orchestrator-test-${spec.name}`,
   })),
   plans: [{ planId: "shop", rtoSeconds: 2700, rpoSeconds: 300 }],
+  planHealthMinutes: 30,
 };
 
 /** The structural rules CloudWatch's PutDashboard applies to a body, as far as they can be checked offline. */
@@ -115,6 +116,8 @@ describe("dashboard body", () => {
       "Lambda duration p95 (ms)",
       "Lambda concurrency",
       "DRS replication lag (s) vs RPO",
+      "Plans ready (1) or blocked (0)",
+      "Plan blockers and warnings",
       "MCP requests",
     ]);
   });
@@ -140,5 +143,23 @@ describe("dashboard body", () => {
     expect(JSON.stringify(rpo?.properties.metrics)).toContain(
       "SEARCH('{DrsOrchestrator,Mode,PlanId,service} MetricName=\\\"RpoAchievedSeconds\\\"'",
     );
+  });
+
+  it("charts each stored plan's health as evaluate-plans publishes it, per scheduled period", () => {
+    const widgets = dashboardBody({ ...input, planHealthMinutes: 15 }).widgets;
+    const ready = widgets.find((widget) => widget.properties.title === "Plans ready (1) or blocked (0)");
+    expect(ready?.properties).toMatchObject({ period: 900, yAxis: { left: { min: 0, max: 1 } } });
+    expect(ready?.properties.metrics).toEqual([
+      [
+        {
+          expression: `SEARCH('{DrsOrchestrator,PlanId,service} MetricName="PlanReady"', 'Minimum', 900)`,
+          id: "ready",
+          label: "",
+        },
+      ],
+    ]);
+    const counts = widgets.find((widget) => widget.properties.title === "Plan blockers and warnings");
+    expect(JSON.stringify(counts?.properties.metrics)).toContain('MetricName=\\"PlanBlockers\\"');
+    expect(JSON.stringify(counts?.properties.metrics)).toContain('MetricName=\\"PlanWarnings\\"');
   });
 });

@@ -58,6 +58,7 @@ describe("function access tables", () => {
       const granted = [
         ...(access.drs ?? []).map((operation) => `drs:${operation}`),
         ...(access.ec2 ?? []).map((operation) => `ec2:${operation}`),
+        ...(access.iam ?? []).map((operation) => `iam:${operation}`),
         ...(access.sfn ?? []).map((operation) => `states:${operation}`),
         ...(access.events ?? []).map((operation) => `events:${operation}`),
         ...(access.hooks?.lambda ?? []).map((operation) => `lambda:${operation}`),

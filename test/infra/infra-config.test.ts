@@ -68,6 +68,21 @@ describe("stage config", () => {
     expect(engine.quotas.maxServersPerJob).toBe(50);
   });
 
+  it("evaluates every stored plan every 30 minutes unless the stage says otherwise, within 5 minutes to a day", () => {
+    expect(parseInfraConfig({}, "x").planHealthMinutes).toBe(30);
+    const config = parseInfraConfig({ planHealthMinutes: 15 }, "x");
+    expect(parseEngineConfig(functionEnvironment(config, names)).planHealthMinutes).toBe(15);
+    expect(() => parseInfraConfig({ planHealthMinutes: 2 }, "stacks/stages/prod.json")).toThrow(
+      /planHealthMinutes: must be at least 5: an evaluation of every plan must end before the next starts/,
+    );
+    expect(() => parseInfraConfig({ planHealthMinutes: 2000 }, "x")).toThrow(
+      /planHealthMinutes: must be at most 1440 \(a day\)/,
+    );
+    expect(() => parseInfraConfig({ planHealthMinutes: 7.5 }, "x")).toThrow(
+      /planHealthMinutes: expected a whole number of minutes/,
+    );
+  });
+
   it("leaves the engine's defaults in force where the stage sets nothing", () => {
     const environment = functionEnvironment(parseInfraConfig({}, "x"), names);
     expect(

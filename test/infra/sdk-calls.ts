@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from "node:path";
  * What a function's code sends to AWS, read from its sources: the handler's imports from the engine
  * and the MCP package, the modules they come from and every module those import, the SDK commands and paginators
  * each module uses, and the store methods reached through `engine.executions` / `engine.plans` /
- * `engine.locks`. Reading the sources keeps the policies honest without an AWS account: a step that
+ * `engine.planHealth` / `engine.locks`. Reading the sources keeps the policies honest without an AWS account: a step that
  * starts sending a new command fails the access test until its function's access table names it.
  */
 
@@ -18,6 +18,7 @@ export type SdkCall = string;
 const SERVICE_OF_PACKAGE: Record<string, string> = {
   "@aws-sdk/client-drs": "drs",
   "@aws-sdk/client-ec2": "ec2",
+  "@aws-sdk/client-iam": "iam",
   "@aws-sdk/client-sfn": "states",
   "@aws-sdk/client-eventbridge": "events",
   "@aws-sdk/client-lambda": "lambda",
@@ -49,6 +50,7 @@ const DOCUMENT_COMMANDS: Record<string, string> = {
 const STORES: Record<string, { file: string; table: string; injected?: Record<string, string> }> = {
   executions: { file: "stores/execution-store.ts", table: "executions" },
   plans: { file: "stores/plan-store.ts", table: "plans" },
+  planHealth: { file: "stores/plan-health-store.ts", table: "plans" },
   // ServerLocks asks Step Functions about a holder through describeRecoveryWorkflow.
   locks: {
     file: "stores/server-locks.ts",
@@ -56,7 +58,7 @@ const STORES: Record<string, { file: string; table: string; injected?: Record<st
     injected: { workflowOf: "operations/recovery-workflow.ts" },
   },
 };
-type StoreName = "executions" | "plans" | "locks";
+type StoreName = "executions" | "plans" | "planHealth" | "locks";
 
 const read = (file: string) => readFileSync(file, "utf8");
 
@@ -157,7 +159,7 @@ function moduleCalls(file: string, seen: Set<string>): SdkCall[] {
   const imports = valueImports(source);
   const calls = commandsIn(source, imports);
   for (const match of source.matchAll(
-    /(?<![\w$.])(?:this\.)?(?:engine\.)?(executions|plans|locks)\.(\w+)(?:<[^>]*>)?\(/g,
+    /(?<![\w$.])(?:this\.)?(?:engine\.)?(executions|plans|planHealth|locks)\.(\w+)(?:<[^>]*>)?\(/g,
   )) {
     calls.push(...storeMethodCalls(match[1] as StoreName, match[2] ?? "", seen));
   }

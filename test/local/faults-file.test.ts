@@ -144,7 +144,7 @@ describe("faults file", () => {
       `failLaunch.${WEB}: 0 is below the minimum of 1 (fix: use a value of 1 or more)`,
       "throttlePercent: 120 is above the maximum of 100 (fix: use a value of 100 or less)",
       "stall.servers: needs at least 1 entry (fix: add at least 1 entry)",
-      'dropEventPercent: unknown key "dropEventPercent"; allowed keys here: seed, replication, failLaunch, dropEventsPercent, delayEventsSeconds, throttlePercent, stall (fix: did you mean "dropEventsPercent"?)',
+      'dropEventPercent: unknown key "dropEventPercent"; allowed keys here: seed, replication, failLaunch, dropEventsPercent, delayEventsSeconds, throttlePercent, stall, drift (fix: did you mean "dropEventsPercent"?)',
     ]);
     expect(problems(["DISCONNECTED"])).toEqual(["expected a mapping, got a list (fix: write a mapping)"]);
   });

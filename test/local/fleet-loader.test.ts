@@ -1,6 +1,6 @@
 import { fleetSchema } from "@drs-orchestrator/core";
 import { describe, expect, it } from "vitest";
-import { cidrContains, isUsableAddress, parseCidr } from "../../packages/local/src/fleet/cidr";
+import { cidrContains, isUsableAddress, parseCidr } from "../../packages/core/src/common/cidr";
 import { DRS_MANAGED_TAG, loadFleet } from "../../packages/local/src/fleet/fleet-loader";
 import { generateFleet } from "../../packages/local/src/fleet/generate-fleet";
 

@@ -9,6 +9,7 @@ import {
   PutRuleCommand,
   PutTargetsCommand,
 } from "@aws-sdk/client-eventbridge";
+import { GetInstanceProfileCommand, IAMClient } from "@aws-sdk/client-iam";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import {
@@ -88,6 +89,7 @@ describe("startLocalAws", () => {
     const lambda = new LambdaClient({});
     const dynamodb = new DynamoDBClient({});
     const secrets = new SecretsManagerClient({});
+    const iam = new IAMClient({});
     try {
       const servers = await drs.send(new DescribeSourceServersCommand({}));
       expect(servers.items?.map((server) => server.sourceServerID).sort()).toEqual(
@@ -105,14 +107,19 @@ describe("startLocalAws", () => {
       expect(
         (await secrets.send(new GetSecretValueCommand({ SecretId: "hooks/incidents" }))).SecretString,
       ).toBe("token");
+      // The generated fleet names no instance profile.
+      await expect(
+        iam.send(new GetInstanceProfileCommand({ InstanceProfileName: "recovered" })),
+      ).rejects.toMatchObject({ name: "NoSuchEntityException" });
     } finally {
-      for (const client of [drs, ec2, sfn, eventBridge, lambda, dynamodb, secrets]) client.destroy();
+      for (const client of [drs, ec2, sfn, eventBridge, lambda, dynamodb, secrets, iam]) client.destroy();
     }
     expect(local.services.sort()).toEqual([
       "drs",
       "dynamodb",
       "ec2",
       "events",
+      "iam",
       "lambda",
       "secretsmanager",
       "states",

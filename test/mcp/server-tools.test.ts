@@ -1,4 +1,5 @@
 import { ListExecutionsCommand } from "@aws-sdk/client-sfn";
+import { evaluateAndRecordPlan } from "@drs-orchestrator/engine";
 import { createRecoveryMcpServer } from "@drs-orchestrator/mcp";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
@@ -70,6 +71,7 @@ describe("tools/list", () => {
       [
         "approve_wave",
         "cancel_recovery",
+        "check_recovery_plan",
         "cleanup_drill",
         "describe_source_servers",
         "get_recovery_plan",
@@ -102,6 +104,10 @@ describe("tools/list", () => {
     });
     expect(byName.get("start_recovery")?.inputSchema.required).toEqual(["planId", "reason"]);
     expect(byName.get("list_recovery_plans")?.annotations).toMatchObject({
+      readOnlyHint: true,
+      idempotentHint: true,
+    });
+    expect(byName.get("check_recovery_plan")?.annotations).toMatchObject({
       readOnlyHint: true,
       idempotentHint: true,
     });
@@ -236,6 +242,92 @@ describe("checks before a start", () => {
     const unknown = await call("describe_source_servers", { sourceServerIds: ["s-00000000000000000"] });
     expect(unknown.isError).toBe(true);
     expect(textOf(unknown)).toContain("sourceServerIds[0]: s-00000000000000000 is not a DRS source server");
+  });
+});
+
+describe("plan health", () => {
+  it("evaluates a stored plan now and lists what its recorded evaluations found", async () => {
+    const fresh = await call("check_recovery_plan", { planId: "shop" });
+    expect(fresh.isError).toBeFalsy();
+    const health = fresh.structuredContent as {
+      verdict: string;
+      findings: { severity: string }[];
+      findingCount: number;
+      blocks: { drill: boolean; recovery: boolean };
+    };
+    expect(health).toMatchObject({ planId: "shop", planVersion: 1, counts: { servers: 9, blockers: 0 } });
+    expect(health.verdict).toBe("READY");
+    expect(health.blocks).toEqual({ drill: false, recovery: false });
+    expect(health.findingCount).toBe(health.findings.length);
+    expect(fresh.structuredContent?.recorded).toBeUndefined();
+    expect(textOf(fresh)).toMatch(/^plan shop v1: READY \(9 servers, 0 blockers, \d+ warnings\)/);
+
+    // Reads only: a check records nothing; the schedule (here, its engine operation) does.
+    const { health: recorded } = await evaluateAndRecordPlan(env.engine, "shop", env.local.clock.now());
+    const again = await call("check_recovery_plan", { planId: "shop" });
+    // The first recorded evaluation with findings is a change (from nothing recorded) of its own.
+    expect(recorded.findings.length).toBeGreaterThan(0);
+    expect(again.structuredContent?.recorded).toEqual({
+      evaluatedAt: recorded.evaluatedAt,
+      verdict: recorded.verdict,
+      changes: [
+        {
+          evaluatedAt: recorded.evaluatedAt,
+          verdict: recorded.verdict,
+          added: recorded.findings.map((finding) => `${finding.code} ${finding.sourceServerId}`),
+          addedCount: recorded.findings.length,
+          removed: [],
+          removedCount: 0,
+        },
+      ],
+    });
+  });
+
+  it("evaluates a document not stored yet: a missing subnet blocks a drill and a recovery, with the fix", async () => {
+    const result = await call("check_recovery_plan", {
+      document: [
+        "id: moved",
+        "name: Moved shop",
+        "rto: 1h",
+        "rpo: 1h",
+        "launch: { subnetId: subnet-0a1b2c3d4e5f6ffff }",
+        "groups:",
+        "  - id: db",
+        "    select: { tags: { app: shop, tier: db } }",
+      ].join("\n"),
+    });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({
+      planId: "moved",
+      verdict: "RECOVERY_BLOCKED",
+      blocks: { drill: true, recovery: true },
+      counts: { servers: 3, blockers: 1 },
+    });
+    expect(result.structuredContent?.planVersion).toBeUndefined();
+    expect(result.structuredContent?.findings).toContainEqual(
+      expect.objectContaining({
+        code: "SUBNET_MISSING",
+        severity: "BLOCKS_RECOVERY",
+        path: "launch.subnetId",
+        resourceId: "subnet-0a1b2c3d4e5f6ffff",
+        fix: expect.stringContaining("recreate subnet subnet-0a1b2c3d4e5f6ffff"),
+      }),
+    );
+    expect(textOf(result)).toContain("[BLOCKS_RECOVERY] SUBNET_MISSING subnet-0a1b2c3d4e5f6ffff:");
+  });
+
+  it("refuses a plan it cannot evaluate, naming what to fix", async () => {
+    const neither = await call("check_recovery_plan", {});
+    expect(neither.isError).toBe(true);
+    expect(textOf(neither)).toContain("planId: give either planId (a stored plan) or document");
+    const unknown = await call("check_recovery_plan", { planId: "nope" });
+    expect(textOf(unknown)).toContain(
+      'check_recovery_plan refused (PlanNotFoundError): plan "nope" not found',
+    );
+    const invalid = await call("check_recovery_plan", { document: { id: "bad", name: "Bad" } });
+    expect(invalid.isError).toBe(true);
+    expect(textOf(invalid)).toContain("check_recovery_plan refused (PlanValidationError)");
+    expect(textOf(invalid)).toContain('rto: missing required field "rto"');
   });
 });
 

@@ -143,6 +143,9 @@ export async function startDeployedApp(options: DeployedAppOptions = {}): Promis
       ...appOptions,
       timing: { healthPollSeconds: FAST_HEALTH_POLL_SECONDS, ...appOptions?.timing },
       logLevel: appOptions?.logLevel ?? "ERROR",
+      // At drill speed the 30-minute schedule would tick every few real seconds under every test;
+      // tests of the scheduled evaluation turn it on.
+      planHealth: { enabled: false, ...appOptions?.planHealth },
     });
     const clientConfig = localClientConfig(local);
     const engine = createEngineContext({ ...local.env, ...app.environment });

@@ -151,6 +151,7 @@ describe("an execution stopped outside the product", () => {
     expect(await activeRun(env.engine, "shop")).toBeUndefined();
     const ended = published.filter(
       (event) =>
+        "executionId" in event.detail &&
         event.detail.executionId === executionId &&
         "status" in event.detail &&
         event.detail.status === "ABORTED",

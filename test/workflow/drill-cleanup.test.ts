@@ -359,7 +359,9 @@ describe("cleanup after a drill that succeeded", () => {
       expect(Object.keys(server.restoredLaunchConfiguration).sort()).toEqual(sorted(fields));
     }
 
-    const completed = outbound.filter((event) => event.detail.executionId === drill.meta.executionId);
+    const completed = outbound.filter(
+      (event) => "executionId" in event.detail && event.detail.executionId === drill.meta.executionId,
+    );
     expect(completed).toHaveLength(1);
     expect(completed[0]?.detail).toEqual({
       executionId: drill.meta.executionId,

@@ -213,7 +213,7 @@ async function ended(executionId: string) {
 function outbound(executionId: string): OutboundEvent[] {
   return received
     .map((event) => outboundEventSchema.parse(event))
-    .filter((event) => event.detail.executionId === executionId)
+    .filter((event) => "executionId" in event.detail && event.detail.executionId === executionId)
     .sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
 }
 

@@ -8,9 +8,12 @@ import { pitPolicySchema } from "./drs/pit-policy";
 import { createDynamoDbService, type DynamoDbService } from "./dynamodb/dynamodb-service";
 import { createEc2Emulator, type Ec2Emulator } from "./ec2/ec2-emulator";
 import { createEventBridgeEmulator, type EventBridgeEmulator } from "./events/eventbridge-emulator";
+import { applyDrift } from "./faults/apply-drift";
+import { driftOptionsSchema } from "./faults/drift-options";
 import { faultOptionsSchema } from "./faults/fault-options";
 import { generateFleet } from "./fleet/generate-fleet";
 import { type Gateway, startGateway } from "./gateway/gateway";
+import { createIamEmulator, type IamEmulator } from "./iam/iam-emulator";
 import { createLambdaInvokeApi } from "./lambda/lambda-invoke-api";
 import { createLambdaRuntime, type LambdaRuntime } from "./lambda/lambda-runtime";
 import type { ServiceHandler } from "./runtime/contracts";
@@ -35,6 +38,8 @@ const startOptionsSchema = z.strictObject({
   /** Simulated time at start; default now. */
   start: z.date().optional(),
   faults: faultOptionsSchema.optional(),
+  /** Resources deleted and launch templates edited by hand before anything runs. */
+  drift: driftOptionsSchema.optional(),
   quotas: drsQuotasSchema.partial().optional(),
   timings: launchTimingsSchema.partial().optional(),
   /** Which point-in-time snapshots DRS keeps per server; default DRS's own policy. */
@@ -81,6 +86,7 @@ export interface LocalAws {
   clock: SimClock;
   drs: DrsEmulator;
   ec2: Ec2Emulator;
+  iam: IamEmulator;
   sfn: StepFunctionsEmulator;
   events: EventBridgeEmulator;
   lambda: LambdaRuntime;
@@ -92,7 +98,7 @@ export interface LocalAws {
 
 /**
  * Starts the emulated AWS services the product uses behind one loopback endpoint, sharing one
- * simulated clock: DRS and EC2 over the fleet, Step Functions, EventBridge, in-process Lambda,
+ * simulated clock: DRS and EC2 over the fleet, IAM's instance profiles, Step Functions, EventBridge, in-process Lambda,
  * DynamoDB and Secrets Manager. Production code reaches them through `env` (AWS_ENDPOINT_URL and
  * dummy credentials), unchanged.
  */
@@ -148,6 +154,8 @@ function wire(settings: StartSettings, fleet: Fleet, clock: SimClock, gateway: G
     awsEndpoint: () => gateway.endpoint,
   });
   const ec2 = createEc2Emulator({ clock, accountId, region, fleet });
+  const iam = createIamEmulator({ clock, accountId, instanceProfiles: fleet.instanceProfiles ?? [] });
+  if (settings.drift) applyDrift(settings.drift, { ec2, iam });
   const drs = createDrsEmulator({
     clock,
     accountId,
@@ -165,6 +173,7 @@ function wire(settings: StartSettings, fleet: Fleet, clock: SimClock, gateway: G
   const handlers: ServiceHandler[] = [
     drs,
     ec2,
+    iam,
     sfn,
     events,
     createLambdaInvokeApi(lambda),
@@ -206,6 +215,7 @@ function wire(settings: StartSettings, fleet: Fleet, clock: SimClock, gateway: G
     clock,
     drs,
     ec2,
+    iam,
     sfn: stateMachines,
     events,
     lambda,

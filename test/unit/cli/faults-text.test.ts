@@ -30,4 +30,21 @@ describe("renderFaults", () => {
     ]);
     expect(renderFaults(faultsFileSchema.parse({}))).toEqual(["none"]);
   });
+
+  it("says what drift the runtime starts with", () => {
+    const file = faultsFileSchema.parse({
+      drift: {
+        deleteSubnets: ["subnet-0a1b2c3d4e5f60002"],
+        deleteSecurityGroups: ["sg-0a1b2c3d4e5f60002", "sg-0a1b2c3d4e5f60003"],
+        deleteInstanceProfiles: ["drs-recovered-payments"],
+        moveTemplateDefault: ["s-00000000000000001"],
+      },
+    });
+    expect(renderFaults(file)).toEqual([
+      "subnets deleted: subnet-0a1b2c3d4e5f60002",
+      "security groups deleted: sg-0a1b2c3d4e5f60002, sg-0a1b2c3d4e5f60003",
+      "instance profiles deleted: drs-recovered-payments",
+      "launch template edited by hand, default left behind: s-00000000000000001",
+    ]);
+  });
 });

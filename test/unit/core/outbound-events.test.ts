@@ -56,6 +56,28 @@ const details = {
     terminatedInstanceIds: ["i-0123456789abcdef0", "i-0123456789abcdef1"],
     revertedServers: 2,
   },
+  [OUTBOUND_DETAIL_TYPES.planHealthChanged]: {
+    planId: "shop",
+    planVersion: 3,
+    evaluatedAt: "2026-11-21T10:30:00.000Z",
+    verdict: "DRILL_BLOCKED",
+    previousVerdict: "READY",
+    counts: { blockers: 1, warnings: 0, servers: 9 },
+    added: [
+      {
+        code: "REPLICATION_DISCONNECTED",
+        severity: "BLOCKS_DRILL",
+        category: "readiness",
+        groupId: "db",
+        sourceServerId: sid(1),
+        message: `${sid(1)} replication is DISCONNECTED`,
+        fix: "reconnect the source server",
+      },
+    ],
+    addedCount: 1,
+    removed: [],
+    removedCount: 0,
+  },
 } as const;
 
 const problems = (

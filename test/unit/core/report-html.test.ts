@@ -416,6 +416,53 @@ describe("renderRecoveryReportHtml", () => {
     expect(page).toContain("Servers in detail");
   });
 
+  it("shows the plan's health as last evaluated before the start: verdict, counts, findings with their fixes", () => {
+    const report: RecoveryReport = {
+      ...succeededDrill(),
+      planHealth: {
+        planVersion: 2,
+        evaluatedAt: "2026-11-21T09:30:00.000Z",
+        verdict: "DRILL_BLOCKED",
+        counts: { blockers: 1, warnings: 1, servers: 9 },
+        findings: [
+          {
+            code: "LAG_OVER_RPO",
+            severity: "BLOCKS_DRILL",
+            category: "readiness",
+            groupId: "db",
+            sourceServerId: "s-00000000000000001",
+            path: "rpo",
+            message: `replication lag 2h exceeds the RPO of 5m <script>alert("lag")</script>`,
+            fix: "find why replication falls behind",
+          },
+          {
+            code: "WAVE_OVER_DRS_QUOTA",
+            severity: "WARNING",
+            category: "capacity",
+            wave: 2,
+            message: "wave 2 starts in 2 rounds",
+            fix: "raise the DRS quotas",
+          },
+        ],
+        findingCount: 3,
+      },
+    };
+    const html = renderRecoveryReportHtml(report);
+    expect(html).not.toContain("<script>");
+    const page = text(html);
+    expect(page).toContain(
+      "Plan health before the start as last evaluated DRILL_BLOCKED a drill would have been refused; a RECOVERY could run: 1 blocker(s), 1 warning(s) over 9 server(s), evaluated 2026-11-21 09:30:00 UTC of plan v2.",
+    );
+    expect(page).toContain("The 2 most severe of 3 findings.");
+    expect(page).toContain(
+      `blocks drill LAG_OVER_RPO readiness s-00000000000000001 group db · rpo replication lag 2h exceeds the RPO of 5m <script>alert("lag")</script> find why replication falls behind`,
+    );
+    expect(page).toContain(
+      "warning WAVE_OVER_DRS_QUOTA capacity wave 2 wave 2 starts in 2 rounds raise the DRS quotas",
+    );
+    expect(renderRecoveryReportHtml(succeededDrill())).not.toContain("Plan health before the start");
+  });
+
   it("shows the drill cleanup: instances terminated, settings restored, what it left", () => {
     const report = succeededDrill();
     const servers = report.summary.servers;

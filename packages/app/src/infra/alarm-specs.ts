@@ -19,7 +19,7 @@ export interface AlarmSpec<D = string> {
         namespace: string;
         metricName: string;
         dimensions: Record<string, D>;
-        statistic: "Sum" | "Maximum" | "Average";
+        statistic: "Sum" | "Maximum" | "Minimum" | "Average";
       }
     | {
         /** A Metrics Insights query (SELECT … FROM SCHEMA(…)): one alarm across every plan. */
@@ -36,6 +36,11 @@ export interface AlarmSpec<D = string> {
 /** The engine's EMF namespace and the dimensions every recovery metric carries (see finalize). */
 export const RECOVERY_METRICS_NAMESPACE = "DrsOrchestrator";
 export const RECOVERY_METRIC_DIMENSIONS = ["Mode", "PlanId", "service"] as const;
+
+/** The Powertools service every function's metrics carry as their `service` dimension. */
+export const METRICS_SERVICE = "drs-orchestrator";
+/** The dimensions of the plan health metrics evaluate-plans publishes, one series per plan. */
+export const PLAN_HEALTH_METRIC_DIMENSIONS = ["PlanId", "service"] as const;
 
 /** Duration alarms fire at this share of the function's timeout. */
 export const DURATION_ALARM_SHARE = 0.8;
@@ -131,6 +136,57 @@ export function rtoBreachedAlarmSpec(): AlarmSpec {
     comparisonOperator: "GreaterThanOrEqualToThreshold",
     treatMissingData: "notBreaching",
   };
+}
+
+/** Metrics Insights alarms evaluate at most the latest 3 hours of data. */
+const METRICS_INSIGHTS_WINDOW_SECONDS = 3 * 3600;
+
+/**
+ * A plan whose latest evaluation found a blocker: evaluate-plans publishes PlanReady (0/1) per plan
+ * on every run. The plans the stage monitors get an alarm each; every other stored plan is watched
+ * by one Metrics Insights alarm grouped by plan, whose contributors are the plans not ready (the
+ * plans are applied at run time, unknown at deploy). The period is the evaluation's, so each period
+ * holds about one run; a period without one keeps the alarm's state (a run a little early or late
+ * must not flap it; evaluate-plans' own alarms watch the function).
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html
+ */
+export function planReadyAlarmSpecs(monitoredPlanIds: readonly string[], everyMinutes: number): AlarmSpec[] {
+  const shared = {
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    threshold: 1,
+    comparisonOperator: "LessThanThreshold",
+    treatMissingData: "ignore",
+  } as const;
+  const perPlan = [...new Set(monitoredPlanIds)].map(
+    (planId): AlarmSpec => ({
+      name: `plan-not-ready-${planId}`,
+      description: `Plan ${planId}: its latest evaluation found what blocks a drill or a recovery (drs-orchestrator plan check ${planId})`,
+      metric: {
+        namespace: RECOVERY_METRICS_NAMESPACE,
+        metricName: "PlanReady",
+        dimensions: { PlanId: planId, service: METRICS_SERVICE },
+        statistic: "Minimum",
+      },
+      periodSeconds: everyMinutes * 60,
+      ...shared,
+    }),
+  );
+  // Plan IDs are lowercase letters, digits, - and _: nothing to escape in a string literal.
+  const others = [...new Set(monitoredPlanIds)].map((planId) => `PlanId != '${planId}'`);
+  const where = others.length > 0 ? ` WHERE ${others.join(" AND ")}` : "";
+  return [
+    ...perPlan,
+    {
+      name: "plans-not-ready",
+      description: `A stored plan${monitoredPlanIds.length > 0 ? " the stage does not monitor by name" : ""}: its latest evaluation found what blocks a drill or a recovery (each such plan is a contributor)`,
+      metric: {
+        query: `SELECT MIN(PlanReady) FROM SCHEMA(${RECOVERY_METRICS_NAMESPACE}, ${PLAN_HEALTH_METRIC_DIMENSIONS.join(", ")})${where} GROUP BY PlanId`,
+      },
+      periodSeconds: Math.min(everyMinutes * 60, METRICS_INSIGHTS_WINDOW_SECONDS),
+      ...shared,
+    },
+  ];
 }
 
 /** A plan's servers, resolved at deploy time, with the replication lag it tolerates. */

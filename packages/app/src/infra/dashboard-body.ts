@@ -1,4 +1,8 @@
-import { RECOVERY_METRIC_DIMENSIONS, RECOVERY_METRICS_NAMESPACE } from "./alarm-specs";
+import {
+  PLAN_HEALTH_METRIC_DIMENSIONS,
+  RECOVERY_METRIC_DIMENSIONS,
+  RECOVERY_METRICS_NAMESPACE,
+} from "./alarm-specs";
 
 export interface DashboardInput {
   region: string;
@@ -10,6 +14,8 @@ export interface DashboardInput {
   mcpFunctionName?: string;
   /** Monitored plans: their RTO and RPO are drawn as target lines. */
   plans: readonly { planId: string; rtoSeconds: number; rpoSeconds: number }[];
+  /** Minutes between the evaluations of every stored plan: the plan health widgets' period. */
+  planHealthMinutes: number;
 }
 
 /** A metrics array entry: [namespace, name, dim, value, …, options?] or [{ expression, id, label }]. */
@@ -52,10 +58,19 @@ function recoverySearch(
   ];
 }
 
+/** A SEARCH over the plan health metrics evaluate-plans publishes (one series per plan). */
+function planHealthSearch(metricName: string, stat: string, id: string, period: number): MetricEntry {
+  const schema = `{${[RECOVERY_METRICS_NAMESPACE, ...[...PLAN_HEALTH_METRIC_DIMENSIONS].sort()].join(",")}}`;
+  return [
+    { expression: `SEARCH('${schema} MetricName="${metricName}"', '${stat}', ${period})`, id, label: "" },
+  ];
+}
+
 /**
  * The stage's CloudWatch dashboard: recoveries started / succeeded / failed, RTO achieved against
  * the plans' targets, RPO achieved (largest data-loss window) against the plans' RPO, wave durations, servers launched / failed, the functions' invocations,
- * errors, duration and concurrency, DRS replication lag against the plans' RPO, and MCP requests.
+ * errors, duration and concurrency, DRS replication lag against the plans' RPO, each stored plan's
+ * health (ready or not, blockers and warnings, per scheduled evaluation), and MCP requests.
  * Widgets are laid out two to a row on the 24-column grid.
  */
 export function dashboardBody(input: DashboardInput): DashboardBody {
@@ -135,6 +150,19 @@ export function dashboardBody(input: DashboardInput): DashboardBody {
         ],
       ],
       targets("rpoSeconds", "RPO"),
+    ),
+    metricWidget(
+      "Plans ready (1) or blocked (0)",
+      [planHealthSearch("PlanReady", "Minimum", "ready", input.planHealthMinutes * 60)],
+      { period: input.planHealthMinutes * 60, yAxis: { left: { min: 0, max: 1 } } },
+    ),
+    metricWidget(
+      "Plan blockers and warnings",
+      [
+        planHealthSearch("PlanBlockers", "Maximum", "blockers", input.planHealthMinutes * 60),
+        planHealthSearch("PlanWarnings", "Maximum", "warnings", input.planHealthMinutes * 60),
+      ],
+      { period: input.planHealthMinutes * 60 },
     ),
     ...(input.mcpFunctionName
       ? [

@@ -18,6 +18,8 @@ export type Ec2Operation =
   | "DescribeInstanceStatus"
   | "DescribeLaunchTemplates"
   | "DescribeLaunchTemplateVersions"
+  | "DescribeSubnets"
+  | "DescribeSecurityGroups"
   | "CreateLaunchTemplateVersion"
   | "ModifyLaunchTemplate";
 
@@ -48,6 +50,8 @@ export type DynamoOperation =
 export interface FunctionAccess {
   drs?: readonly DrsOperation[];
   ec2?: readonly Ec2Operation[];
+  /** Reads only: whether the instance profiles plans name exist. */
+  iam?: readonly "GetInstanceProfile"[];
   sfn?: readonly SfnOperation[];
   /** PutEvents on the app's bus (outbound status events). */
   events?: readonly "PutEvents"[];
@@ -69,11 +73,33 @@ const START = ["StartExecution", "DescribeExecution"] as const;
 const CLOSE_ITEMS = ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"] as const;
 /** A start may pre-empt a running drill of the plan: stop its workflow, close it, announce its end. */
 const START_PREEMPTING = [...START, "StopExecution"] as const;
-const START_TABLES = { plans: ["GetItem"], executions: [...CLOSE_ITEMS, "BatchGetItem"] } as const;
+/**
+ * A start reads the plan's latest recorded evaluation (its header and blocking findings) and checks
+ * the servers of readiness blockers again against DRS, their replication and snapshots.
+ */
+const START_TABLES = { plans: ["GetItem", "Query"], executions: [...CLOSE_ITEMS, "BatchGetItem"] } as const;
+const START_READINESS = ["DescribeSourceServers", "DescribeRecoverySnapshots"] as const;
+
+/** What evaluating a plan reads: its servers, their snapshots, launch settings and recovery instances, what it names. */
+const PLAN_EVALUATION_READS = {
+  drs: [
+    "DescribeSourceServers",
+    "DescribeRecoverySnapshots",
+    "GetLaunchConfiguration",
+    "DescribeRecoveryInstances",
+  ],
+  ec2: ["DescribeLaunchTemplateVersions", "DescribeSubnets", "DescribeSecurityGroups"],
+  iam: ["GetInstanceProfile"],
+} as const;
 
 /** Per FunctionSpec name (resources/functions.ts): what its handler calls. */
 export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
-  "start-recovery": { sfn: START_PREEMPTING, events: ["PutEvents"], tables: START_TABLES },
+  "start-recovery": {
+    drs: START_READINESS,
+    sfn: START_PREEMPTING,
+    events: ["PutEvents"],
+    tables: START_TABLES,
+  },
   // Taking the server locks asks Step Functions whether a holder still runs; a RECOVERY pre-empts
   // drills. A resumed attempt's Prepare also reads each kept server's recovery instance, reads the
   // execution's waves, servers, gates and hooks, and removes the gates and hooks to run again.
@@ -81,7 +107,11 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     drs: ["DescribeSourceServers", "DescribeRecoverySnapshots", "DescribeRecoveryInstances"],
     sfn: ["DescribeExecution", "StopExecution"],
     events: ["PutEvents"],
-    tables: { plans: ["GetItem"], executions: [...CLOSE_ITEMS, "BatchGetItem", "BatchWriteItem"] },
+    // The plan's latest recorded evaluation is kept with the execution for its report.
+    tables: {
+      plans: ["GetItem", "Query"],
+      executions: [...CLOSE_ITEMS, "BatchGetItem", "BatchWriteItem"],
+    },
   },
   "apply-launch-settings": {
     drs: ["GetLaunchConfiguration", "UpdateLaunchConfiguration"],
@@ -133,11 +163,17 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     sfn: ["SendTaskSuccess", "SendTaskFailure"],
     tables: { executions: ["GetItem", "UpdateItem"] },
   },
-  "on-recovery-requested": { sfn: START_PREEMPTING, events: ["PutEvents"], tables: START_TABLES },
-  "on-alarm-state-change": {
+  "on-recovery-requested": {
+    drs: START_READINESS,
     sfn: START_PREEMPTING,
     events: ["PutEvents"],
-    tables: { plans: ["GetItem", "Scan"], executions: START_TABLES.executions },
+    tables: START_TABLES,
+  },
+  "on-alarm-state-change": {
+    drs: START_READINESS,
+    sfn: START_PREEMPTING,
+    events: ["PutEvents"],
+    tables: { plans: [...START_TABLES.plans, "Scan"], executions: START_TABLES.executions },
   },
   "close-ended-execution": {
     sfn: ["DescribeExecution"],
@@ -180,10 +216,26 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     events: ["PutEvents"],
     tables: { executions: WAVE_ITEMS },
   },
-  // Every operator step: plans, dry runs over the source servers, starts and resumes, status and
-  // lists, approvals, cancellation (which closes the execution as finalize would) and drill cleanup.
+  // Evaluates every stored plan against the account (reads only), records each result as the
+  // plan's latest evaluation and its changes (plans table), and announces changes on the bus.
+  "evaluate-plans": {
+    drs: PLAN_EVALUATION_READS.drs,
+    ec2: PLAN_EVALUATION_READS.ec2,
+    iam: PLAN_EVALUATION_READS.iam,
+    events: ["PutEvents"],
+    tables: {
+      plans: ["GetItem", "Scan", "Query", "PutItem", "BatchWriteItem"],
+      executions: ["GetItem"],
+    },
+  },
+  // Every operator step: plans, dry runs over the source servers, plan health checks, starts and
+  // resumes, status and lists, approvals, cancellation (which closes the execution as finalize
+  // would) and drill cleanup. check_recovery_plan evaluates a plan as the scheduled evaluation does
+  // (without recording it).
   mcp: {
-    drs: ["DescribeSourceServers"],
+    drs: PLAN_EVALUATION_READS.drs,
+    ec2: PLAN_EVALUATION_READS.ec2,
+    iam: PLAN_EVALUATION_READS.iam,
     sfn: [...START, "ListExecutions", "StopExecution", "SendTaskSuccess", "SendTaskFailure"],
     events: ["PutEvents"],
     tables: {

@@ -63,6 +63,8 @@ const EC2_READS: readonly Ec2Operation[] = [
   "DescribeInstanceStatus",
   "DescribeLaunchTemplates",
   "DescribeLaunchTemplateVersions",
+  "DescribeSubnets",
+  "DescribeSecurityGroups",
 ];
 
 const SEND_TASK: readonly SfnOperation[] = ["SendTaskSuccess", "SendTaskFailure"];
@@ -161,6 +163,22 @@ function ec2Statements(operations: readonly Ec2Operation[], scope: AwsScope): Po
   return statements;
 }
 
+/**
+ * iam:GetInstanceProfile is scoped to the account's instance profiles.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
+ */
+function iamStatements(operations: readonly "GetInstanceProfile"[], scope: AwsScope): PolicyStatement[] {
+  if (operations.length === 0) return [];
+  return [
+    {
+      sid: "IamInstanceProfiles",
+      actions: pascal(operations, "iam"),
+      // IAM is global: its ARNs name no region.
+      resources: [`arn:${scope.partition}:iam::${scope.accountId}:instance-profile/*`],
+    },
+  ];
+}
+
 function sfnStatements(operations: readonly SfnOperation[], machines: readonly string[]): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
   if (operations.includes("StartExecution")) {
@@ -242,6 +260,7 @@ export function functionPolicyStatements(
     ...dynamoStatements(access, resources.tableArns),
     ...drsStatements(access.drs ?? [], resources),
     ...ec2Statements(access.ec2 ?? [], resources),
+    ...iamStatements(access.iam ?? [], resources),
     ...sfnStatements(access.sfn ?? [], resources.stateMachineArns),
     ...(access.events?.length
       ? [

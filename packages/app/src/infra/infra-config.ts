@@ -1,4 +1,9 @@
-import { type FieldProblem, InvalidInputError } from "@drs-orchestrator/core";
+import {
+  DEFAULT_PLAN_HEALTH_MINUTES,
+  type FieldProblem,
+  InvalidInputError,
+  PLAN_HEALTH_MINUTES_RANGE,
+} from "@drs-orchestrator/core";
 import { z } from "zod";
 import { DEFAULT_RECOVERY_TIMING } from "../../../../workflows/recovery-workflow";
 // The file, not the package: the package index pulls the MCP client into the stacks type-check.
@@ -88,6 +93,20 @@ export const infraConfigSchema = z.strictObject({
     .partial()
     .default({}),
   healthCheckTimeoutSeconds: seconds("how long a wave waits for EC2 status checks").optional(),
+  /**
+   * Every how many minutes every stored plan is evaluated (the evaluate-plans schedule rule, the
+   * PlanReady alarms' period, the functions' PLAN_HEALTH_MINUTES).
+   */
+  planHealthMinutes: z
+    .number({ error: "expected a whole number of minutes between evaluations of every stored plan" })
+    .int({ error: "expected a whole number of minutes" })
+    .min(PLAN_HEALTH_MINUTES_RANGE.min, {
+      error: `must be at least ${PLAN_HEALTH_MINUTES_RANGE.min}: an evaluation of every plan must end before the next starts`,
+    })
+    .max(PLAN_HEALTH_MINUTES_RANGE.max, {
+      error: `must be at most ${PLAN_HEALTH_MINUTES_RANGE.max} (a day)`,
+    })
+    .default(DEFAULT_PLAN_HEALTH_MINUTES),
   mcp: mcpSchema.default({ auth: "iam", recoveryAllowedPlans: [] }),
   /**
    * Plan files (paths from the repository root) whose RPO, RTO, alarm triggers and drill schedules
@@ -138,8 +157,9 @@ export interface EngineResourceNames {
 
 /**
  * The environment of every function (packages/engine/src/config/engine-config.ts reads it): the
- * resources, and the quotas and health timeout only where the stage sets them so the engine's
- * defaults stay in one place.
+ * resources, the plan health period (the schedule's, which the start's trust in a recorded
+ * evaluation follows), and the quotas and health timeout only where the stage sets them so the
+ * engine's defaults stay in one place.
  */
 export function functionEnvironment(config: InfraConfig, names: EngineResourceNames): Record<string, string> {
   const optional: Record<string, number | undefined> = {
@@ -154,6 +174,7 @@ export function functionEnvironment(config: InfraConfig, names: EngineResourceNa
     RECOVERY_STATE_MACHINE_ARN: names.recoveryStateMachineArn,
     CLEANUP_STATE_MACHINE_ARN: names.cleanupStateMachineArn,
     EVENT_BUS_NAME: names.eventBusName,
+    PLAN_HEALTH_MINUTES: String(config.planHealthMinutes),
     POWERTOOLS_SERVICE_NAME: "drs-orchestrator",
     ...(Object.keys(config.hookMcpServers).length > 0 && {
       HOOK_MCP_SERVERS: JSON.stringify(config.hookMcpServers),

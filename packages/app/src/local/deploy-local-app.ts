@@ -6,6 +6,7 @@ import {
   PutTargetsCommand,
 } from "@aws-sdk/client-eventbridge";
 import { CreateStateMachineCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { DEFAULT_PLAN_HEALTH_MINUTES, planHealthScheduleExpression } from "@drs-orchestrator/core";
 import type { LambdaHandler, LocalAws } from "@drs-orchestrator/local";
 import {
   type DrillCleanupFunctionArns,
@@ -19,7 +20,7 @@ import {
 } from "../../../../workflows/recovery-workflow";
 import { appBusName, lambdaArn, resourceName, stateMachineArn } from "../resources/app-names";
 import { FUNCTIONS } from "../resources/functions";
-import { RULES } from "../resources/rules";
+import { PLAN_HEALTH_RULE, RULES } from "../resources/rules";
 import { TABLES } from "../resources/tables";
 
 export interface DeployLocalAppOptions {
@@ -29,6 +30,11 @@ export interface DeployLocalAppOptions {
   environment?: Record<string, string>;
   /** Powertools log level of the functions; WARN keeps a demo's screen readable. */
   logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
+  /**
+   * The scheduled evaluation of every stored plan: every `everyMinutes` (default 30, as a stage) of
+   * the runtime's clock; `enabled: false` deploys the rule DISABLED, for tests that run it themselves.
+   */
+  planHealth?: { everyMinutes?: number; enabled?: boolean };
 }
 
 export interface LocalApp {
@@ -85,7 +91,7 @@ const repositoryRoot = new URL("../../../../", import.meta.url);
 /**
  * Deploys the app onto a running local runtime through the same APIs a deployment uses: tables
  * with CreateTable, functions registered with the Lambda runtime, the recovery state machine with
- * CreateStateMachine, rules with PutRule/PutTargets.
+ * CreateStateMachine, rules (and the plan health schedule) with PutRule/PutTargets.
  */
 export async function deployLocalApp(
   local: LocalAws,
@@ -106,9 +112,11 @@ export async function deployLocalApp(
     }),
   );
 
+  const planHealthMinutes = options.planHealth?.everyMinutes ?? DEFAULT_PLAN_HEALTH_MINUTES;
   const environment: Record<string, string> = {
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? "WARN",
     EVENT_BUS_NAME: eventBusName,
+    PLAN_HEALTH_MINUTES: String(planHealthMinutes),
     // Plan schedules (`plan apply`) target it.
     START_RECOVERY_FUNCTION_ARN: lambdaArn(region, accountId, resourceName(stage, "start-recovery")),
     ...options.environment,
@@ -186,6 +194,26 @@ export async function deployLocalApp(
       }),
     );
   }
+  const planHealthRule = resourceName(stage, PLAN_HEALTH_RULE.name);
+  await events.send(
+    new PutRuleCommand({
+      Name: planHealthRule,
+      Description: PLAN_HEALTH_RULE.description,
+      ScheduleExpression: planHealthScheduleExpression(planHealthMinutes),
+      State: options.planHealth?.enabled === false ? "DISABLED" : "ENABLED",
+    }),
+  );
+  await events.send(
+    new PutTargetsCommand({
+      Rule: planHealthRule,
+      Targets: [
+        {
+          Id: PLAN_HEALTH_RULE.targetFunction,
+          Arn: lambdaArn(region, accountId, resourceName(stage, PLAN_HEALTH_RULE.targetFunction)),
+        },
+      ],
+    }),
+  );
   events.destroy();
 
   return { stage, environment, recoveryStateMachineArn, eventBusName, functionNames };

@@ -154,6 +154,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     memoryMb: 512,
     step: "runHooks",
   },
+  // Evaluates every stored plan on the plan health schedule; a run must end well before the next.
+  {
+    name: "evaluate-plans",
+    module: "functions/evaluate-plans.ts",
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
   // The MCP server over HTTP; behind API Gateway, whose integrations time out after 30 s.
   { name: "mcp", module: "functions/mcp.ts", timeoutSeconds: 29, memoryMb: 1024 },
 ];

@@ -78,3 +78,13 @@ export const RULES: readonly RuleSpec[] = [
     targetFunction: "close-ended-execution",
   },
 ];
+
+/**
+ * The rule that evaluates every stored plan (the evaluate-plans function) on the stage's plan
+ * health schedule, `rate(<planHealthMinutes> minutes)`: a schedule rule, so on the default bus.
+ */
+export const PLAN_HEALTH_RULE = {
+  name: "evaluate-plans",
+  description: "Every stored plan evaluated against the account: results recorded, changes announced",
+  targetFunction: "evaluate-plans",
+} as const;

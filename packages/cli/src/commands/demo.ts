@@ -113,6 +113,7 @@ export const command = defineCommand({
       fleet: faults?.fleet ?? fleetResult.fleet,
       speed,
       ...(faults && { faults: faults.faults }),
+      ...(faults?.drift && { drift: faults.drift }),
     });
     const token = randomBytes(16).toString("hex");
     const incidents = await startIncidentServer({ port: 0, token });

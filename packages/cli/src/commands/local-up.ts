@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { LocalApp } from "@drs-orchestrator/app";
 import { type Fleet, formatPlanIssue, loadFleetFile } from "@drs-orchestrator/core";
 import {
+  type DriftOptions,
   type FaultOptions,
   type FaultsFile,
   type FunctionUrlServer,
@@ -76,17 +77,27 @@ export const command = defineCommand({
       }
       fleet = result.fleet;
     }
-    let faults: { file: FaultsFile; options: FaultOptions } | undefined;
+    let faults: { file: FaultsFile; options: FaultOptions; drift?: DriftOptions } | undefined;
     if (options.faults !== undefined) {
       const applied = await readFaultsOption(options.faults, fleet, io);
       if (!applied) return 1;
-      faults = { file: applied.file, options: applied.faults };
+      faults = {
+        file: applied.file,
+        options: applied.faults,
+        ...(applied.drift && { drift: applied.drift }),
+      };
       fleet = applied.fleet;
     }
 
     let local: LocalAws;
     try {
-      local = await startLocalAws({ port, fleet, speed, ...(faults && { faults: faults.options }) });
+      local = await startLocalAws({
+        port,
+        fleet,
+        speed,
+        ...(faults && { faults: faults.options }),
+        ...(faults?.drift && { drift: faults.drift }),
+      });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       io.err(

@@ -1,4 +1,6 @@
 import {
+  assessPlanHealth,
+  DEFAULT_LAUNCH_QUOTAS,
   formatPlanIssue,
   type Group,
   layoutRecovery,
@@ -7,13 +9,16 @@ import {
   planWaves,
 } from "@drs-orchestrator/core";
 import { defineCommand, UsageError } from "../command";
+import { NOT_CHECKED_OFFLINE, renderFleetHealth } from "../output/plan-health-text";
 import { renderPlanOverview, renderRecoveryLayout } from "../output/plan-text";
 
 export const command = defineCommand({
   usage: "<file>",
   description:
     "Shows how a plan runs: its waves and groups and what each group selects. With --fleet, each wave's launch " +
-    "batches and every server's effective launch settings and replication readiness.",
+    "batches, every server's effective launch settings and replication readiness, and the plan's health as far " +
+    "as the fleet file tells it (selection, readiness, subnets, security groups, private IPs, waves over the DRS " +
+    "quotas; the checks that need a live account are named).",
   options: {
     fleet: {
       type: "string",
@@ -57,11 +62,23 @@ export const command = defineCommand({
       for (const issue of fleetResult.issues) io.err(formatPlanIssue(issue, options.fleet));
       return 1;
     }
-    const layout = layoutRecovery(plan, fleetResult.fleet.sourceServers);
+    const { fleet } = fleetResult;
+    const layout = layoutRecovery(plan, fleet.sourceServers);
+    // What the fleet file holds of the account; every other fact is absent, so not checked.
+    const health = assessPlanHealth(
+      plan,
+      {
+        servers: fleet.sourceServers,
+        subnets: fleet.subnets,
+        securityGroupIds: fleet.securityGroupIds,
+        quotas: DEFAULT_LAUNCH_QUOTAS,
+      },
+      { now: new Date() },
+    );
     io.out(
       options.json
-        ? JSON.stringify({ plan: summary, ...layout }, null, 2)
-        : renderRecoveryLayout(plan, layout),
+        ? JSON.stringify({ plan: summary, ...layout, health, healthNotChecked: NOT_CHECKED_OFFLINE }, null, 2)
+        : `${renderRecoveryLayout(plan, layout)}\n\n${renderFleetHealth(health)}`,
     );
     return 0;
   },

@@ -4,6 +4,7 @@ import { formatDuration, type RecoveryReport } from "@drs-orchestrator/core";
 import { defineCommand, UsageError } from "../command";
 import { actOnApp, explainEngineError, TARGET_OPTIONS } from "../engine-environment";
 import { renderDrillCleanupSummary } from "../output/drill-cleanup-text";
+import { planHealthAtStartLine } from "../output/plan-health-text";
 import { renderRecoverySummary } from "../output/recovery-summary-text";
 
 /** Refusals whose message says what to fix: an unknown execution, one that recorded nothing yet. */
@@ -14,7 +15,8 @@ export const command = defineCommand({
   description:
     "Shows the report of a recovery execution, ended or still running (a snapshot then): outcome, RTO " +
     "achieved against the target, each wave's durations, approvals, one row per server with its recovery " +
-    "instance, the hooks that ran and, for a drill, what its cleanup did. --json prints the report as JSON; " +
+    "instance, the hooks that ran, the plan's health as last evaluated before the start and, for a drill, what " +
+    "its cleanup did. --json prints the report as JSON; " +
     "--html writes it as one self-contained HTML file (timeline, per-server table, hooks and approvals; no " +
     "external resources, so it can be mailed or archived) and prints the file's path. Exits 0 when the " +
     "report was read, 1 otherwise.",
@@ -67,6 +69,7 @@ export const command = defineCommand({
           return 0;
         }
         io.out(renderRecoverySummary(report.summary));
+        if (report.planHealth) io.out(`\n${planHealthAtStartLine(report.planHealth)}`);
         if (report.cleanup) io.out(`\n${renderDrillCleanupSummary(report.cleanup, cleanupTook(report))}`);
         return 0;
       },

@@ -1,7 +1,12 @@
-import type { InvalidInputError, RecoveryInProgressError } from "@drs-orchestrator/core";
+import type {
+  InvalidInputError,
+  PlanHealthBlockedError,
+  RecoveryInProgressError,
+} from "@drs-orchestrator/core";
 import { type CommandIo, defineCommand, UsageError } from "../command";
 import { actOnApp, explainEngineError, TARGET_OPTIONS, type Target } from "../engine-environment";
 import { operatorName } from "../operator";
+import { renderFindingsTable } from "../output/plan-health-text";
 import { watchRecovery } from "./recover-watch";
 
 /** The start request's fields as this command's arguments, so a refusal names what to change. */
@@ -25,7 +30,8 @@ export const command = defineCommand({
     "ID. A DRILL needs healthy replication within the plan's RPO; a RECOVERY launches every server DRS holds a " +
     "point-in-time snapshot for, whatever its replication state. --as-of recovers each server from its newest " +
     "snapshot at or before that time. A RECOVERY over servers still running an earlier recovery's instances is " +
-    "refused unless --replace-existing. Prints the execution ID on standard output; with --watch it then follows the execution like `recover " +
+    "refused unless --replace-existing. A start is refused early, listing each finding and its fix, when the " +
+    "plan's latest recorded evaluation (scheduled, or `plan check`) found what blocks the mode. Prints the execution ID on standard output; with --watch it then follows the execution like `recover " +
     "status --watch`. One execution of a plan at a time. Exits 0 when the execution started (with --watch: " +
     "when it SUCCEEDED), 1 when the start was refused or the execution did not succeed, 130 when Ctrl-C " +
     "stopped the watching (the execution goes on).",
@@ -164,6 +170,14 @@ function refusal(error: Error, planId: string, target: Target): string {
     }
     case "PlanNotFoundError":
       return `refused: ${error.message}${flag ? ` (with${flag})` : ""}`;
+    case "PlanHealthBlockedError": {
+      const { mode, evaluatedAt, findings } = error as PlanHealthBlockedError;
+      return (
+        `refused: plan "${planId}" cannot start a ${mode}: its evaluation of ${evaluatedAt} found ` +
+        `${findings.length} finding(s) that block it, nothing was started:\n${renderFindingsTable(findings, "  ")}` +
+        `\n  fix them, then re-check: drs-orchestrator plan check ${planId}${flag}`
+      );
+    }
     default:
       return explainEngineError(error, "PLANS_TABLE");
   }

@@ -23,6 +23,11 @@ export const commands: readonly CommandEntry[] = [
   },
   { name: "plan apply", summary: "validate and store plans as versions", load: () => import("./plan-apply") },
   {
+    name: "plan check",
+    summary: "evaluate a plan against the live account: verdict and findings with their fixes",
+    load: () => import("./plan-check"),
+  },
+  {
     name: "local up",
     summary: "serve the emulated AWS services on 127.0.0.1 until Ctrl-C",
     load: () => import("./local-up"),

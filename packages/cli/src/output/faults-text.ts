@@ -29,6 +29,16 @@ export function renderFaults(file: FaultsFile): string[] {
   if (file.delayEventsSeconds !== undefined) {
     lines.push(`DRS events ${formatDuration(file.delayEventsSeconds)} late`);
   }
+  const drift = file.drift;
+  if (drift?.deleteSubnets) lines.push(`subnets deleted: ${drift.deleteSubnets.join(", ")}`);
+  if (drift?.deleteSecurityGroups)
+    lines.push(`security groups deleted: ${drift.deleteSecurityGroups.join(", ")}`);
+  if (drift?.deleteInstanceProfiles) {
+    lines.push(`instance profiles deleted: ${drift.deleteInstanceProfiles.join(", ")}`);
+  }
+  if (drift?.moveTemplateDefault) {
+    lines.push(`launch template edited by hand, default left behind: ${servers(drift.moveTemplateDefault)}`);
+  }
   if (file.seed !== undefined) lines.push(`seed ${file.seed}`);
   return lines.length > 0 ? lines : ["none"];
 }

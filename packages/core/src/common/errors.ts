@@ -1,3 +1,4 @@
+import type { PlanFinding } from "../health/plan-health";
 import type { RecoveryMode } from "../plan/plan-schema";
 
 /**
@@ -156,6 +157,35 @@ export class LiveRecoveryInstancesError extends Error {
       `${instances.length} source server(s) still run the recovery instance of an earlier recovery, which this RECOVERY would replace: ${listed.join(
         "; ",
       )} — set replaceExisting (CLI --replace-existing) to replace them`,
+    );
+  }
+}
+
+/** The blocking findings a refused start lists in its message; the error keeps them all. */
+const LISTED_BLOCKERS = 10;
+
+/**
+ * A start refused early: the plan's latest recorded evaluation (of the version being started) holds
+ * findings that block this mode. Nothing was started.
+ */
+export class PlanHealthBlockedError extends Error {
+  override readonly name = "PlanHealthBlockedError";
+  constructor(
+    readonly planId: string,
+    readonly mode: RecoveryMode,
+    /** When the evaluation the refusal rests on was made. */
+    readonly evaluatedAt: string,
+    /** The findings that block the mode, most severe first, each with its fix. */
+    readonly findings: readonly PlanFinding[],
+  ) {
+    const listed = findings
+      .slice(0, LISTED_BLOCKERS)
+      .map((finding) => `${finding.code}: ${finding.message} (fix: ${finding.fix})`);
+    const more = findings.length > LISTED_BLOCKERS ? `; and ${findings.length - LISTED_BLOCKERS} more` : "";
+    super(
+      `plan "${planId}" cannot start a ${mode}: its evaluation of ${evaluatedAt} found ${findings.length} finding(s) that block it: ${listed.join(
+        "; ",
+      )}${more} — fix them, then record a new evaluation with \`drs-orchestrator plan check ${planId}\` (the scheduled evaluation records one too)`,
     );
   }
 }

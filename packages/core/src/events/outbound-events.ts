@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { FindingCategory, FindingSeverity, PlanVerdict } from "../health/plan-health";
 import { recoveryModeSchema } from "../plan/plan-schema";
 import { isFailedServer } from "../policy/failure-policy";
 import type { ServerRecordStatus } from "../report/report-records";
@@ -21,6 +22,7 @@ export const OUTBOUND_DETAIL_TYPES = {
   waveStatusChange: "Wave Status Change",
   approvalRequired: "Approval Required",
   drillCleanupCompleted: "Drill Cleanup Completed",
+  planHealthChanged: "Plan Health Changed",
 } as const;
 
 const isoTime = z.iso.datetime({
@@ -130,11 +132,70 @@ export const drillCleanupCompletedSchema = z.strictObject({
   error: z.string().optional(),
 });
 
+const FINDING_SEVERITIES = [
+  "BLOCKS_RECOVERY",
+  "BLOCKS_DRILL",
+  "WARNING",
+] as const satisfies readonly FindingSeverity[];
+const FINDING_CATEGORIES = [
+  "selection",
+  "readiness",
+  "launch-settings",
+  "network",
+  "identity",
+  "capacity",
+  "conflict",
+] as const satisfies readonly FindingCategory[];
+const PLAN_VERDICTS = [
+  "READY",
+  "DRILL_BLOCKED",
+  "RECOVERY_BLOCKED",
+] as const satisfies readonly PlanVerdict[];
+
+/** One finding of a plan's evaluation, as events carry it (see PlanFinding). */
+export const planFindingSchema = z.strictObject({
+  code: z.string().min(1),
+  severity: z.enum(FINDING_SEVERITIES),
+  category: z.enum(FINDING_CATEGORIES),
+  message: z.string().min(1),
+  fix: z.string().min(1),
+  groupId: z.string().min(1).optional(),
+  sourceServerId: z.string().min(1).optional(),
+  path: z.string().min(1).optional(),
+  resourceId: z.string().min(1).optional(),
+  wave: z.number().int().nonnegative().optional(),
+  otherPlans: z.array(z.string().min(1)).optional(),
+});
+
+const cappedFindings = z.array(planFindingSchema).max(OUTBOUND_ID_LIST_CAP, {
+  error: `list at most ${OUTBOUND_ID_LIST_CAP} findings; the count field carries the total`,
+});
+
+/**
+ * A plan's evaluation found something new or lost a finding: the verdict now (and before), the
+ * counts of the evaluation, and the findings added and removed (each list capped, with its count).
+ */
+export const planHealthChangedSchema = z.strictObject({
+  planId: z.string().min(1),
+  /** Absent for a plan document that is not stored. */
+  planVersion: z.number().int().positive().optional(),
+  evaluatedAt: isoTime,
+  verdict: z.enum(PLAN_VERDICTS),
+  /** Absent on the plan's first recorded evaluation. */
+  previousVerdict: z.enum(PLAN_VERDICTS).optional(),
+  counts: z.strictObject({ blockers: count, warnings: count, servers: count }),
+  added: cappedFindings,
+  addedCount: count,
+  removed: cappedFindings,
+  removedCount: count,
+});
+
 export const outboundDetailSchemas = {
   [OUTBOUND_DETAIL_TYPES.recoveryExecutionStatusChange]: recoveryExecutionStatusChangeSchema,
   [OUTBOUND_DETAIL_TYPES.waveStatusChange]: waveStatusChangeSchema,
   [OUTBOUND_DETAIL_TYPES.approvalRequired]: approvalRequiredSchema,
   [OUTBOUND_DETAIL_TYPES.drillCleanupCompleted]: drillCleanupCompletedSchema,
+  [OUTBOUND_DETAIL_TYPES.planHealthChanged]: planHealthChangedSchema,
 } as const;
 
 export type OutboundDetailType = keyof typeof outboundDetailSchemas;
@@ -144,6 +205,7 @@ export type RecoveryExecutionStatusChange = z.output<typeof recoveryExecutionSta
 export type WaveStatusChange = z.output<typeof waveStatusChangeSchema>;
 export type ApprovalRequired = z.output<typeof approvalRequiredSchema>;
 export type DrillCleanupCompleted = z.output<typeof drillCleanupCompletedSchema>;
+export type PlanHealthChanged = z.output<typeof planHealthChangedSchema>;
 
 function envelope<T extends OutboundDetailType>(detailType: T) {
   return z.object({
@@ -161,6 +223,7 @@ export const outboundEventSchema = z.discriminatedUnion("detail-type", [
   envelope(OUTBOUND_DETAIL_TYPES.waveStatusChange),
   envelope(OUTBOUND_DETAIL_TYPES.approvalRequired),
   envelope(OUTBOUND_DETAIL_TYPES.drillCleanupCompleted),
+  envelope(OUTBOUND_DETAIL_TYPES.planHealthChanged),
 ]);
 
 export type OutboundEvent = z.output<typeof outboundEventSchema>;

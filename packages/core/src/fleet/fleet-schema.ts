@@ -66,6 +66,14 @@ export const fleetSchema = z.strictObject({
   region: z.string().default("us-east-1"),
   subnets: z.array(subnetSchema).min(1),
   securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/)).min(1),
+  /** The IAM instance profiles of the account, by name, that recovered instances may take. */
+  instanceProfiles: z
+    .array(
+      z.string().regex(/^[\w+=,.@-]{1,128}$/, {
+        error: "expected an instance profile name: 1-128 letters, digits and +=,.@-_",
+      }),
+    )
+    .optional(),
   /** Where a server's DRS-managed launch template points before any override. */
   launchDefaults: z.strictObject({
     subnetId: z.string(),

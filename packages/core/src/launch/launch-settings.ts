@@ -227,3 +227,15 @@ export function planLaunchChanges(
     warnings,
   };
 }
+
+const VERSION_DESCRIPTION_PREFIX = "drs-orchestrator execution ";
+
+/** How an execution describes the launch template versions it creates (EC2 allows 255 characters). */
+export function launchTemplateVersionDescription(executionId: string): string {
+  return `${VERSION_DESCRIPTION_PREFIX}${executionId}`.slice(0, 255);
+}
+
+/** Whether a launch template version was created by an execution rather than by hand. */
+export function isExecutionTemplateVersion(description: string | undefined): boolean {
+  return description?.startsWith(VERSION_DESCRIPTION_PREFIX) === true;
+}

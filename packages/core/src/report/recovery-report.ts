@@ -1,3 +1,4 @@
+import type { PlanFinding, PlanHealth } from "../health/plan-health";
 import type { DrillCleanupSummary } from "./drill-cleanup-summary";
 import type { RecoverySummary } from "./recovery-summary";
 
@@ -11,4 +12,17 @@ export interface RecoveryReport {
   generatedAt: string;
   summary: RecoverySummary;
   cleanup?: DrillCleanupSummary;
+  /** The plan's health as last evaluated before the execution started, when an evaluation was recorded. */
+  planHealth?: PlanHealthAtStart;
+}
+
+/** A plan's recorded evaluation as an execution found it at its start: the most severe findings first. */
+export interface PlanHealthAtStart {
+  planVersion?: number;
+  evaluatedAt: string;
+  verdict: PlanHealth["verdict"];
+  counts: PlanHealth["counts"];
+  /** The first findings, most severe first; `findingCount` is how many there were. */
+  findings: PlanFinding[];
+  findingCount: number;
 }

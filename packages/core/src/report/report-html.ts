@@ -7,6 +7,7 @@ import {
   serversSection,
 } from "./html/detail-sections";
 import { html, rawHtml } from "./html/html-template";
+import { planHealthSection } from "./html/plan-health-section";
 import { utcDateTime } from "./html/report-format";
 import { REPORT_STYLES } from "./html/report-styles";
 import { rpoSection } from "./html/rpo-section";
@@ -17,7 +18,7 @@ import type { RecoveryReport } from "./recovery-report";
 /**
  * One self-contained HTML file for a recovery report, as an SRE reads it after a drill: what ran
  * and how it ended, the RTO against its target, the RPO achieved with each server's point in time, the counts, the timeline, every server, the hooks
- * and approvals, the cleanup, then what went wrong. Inline CSS and SVG only, nothing fetched, so
+ * and approvals, the cleanup, what went wrong, then the plan's health as last evaluated before the start. Inline CSS and SVG only, nothing fetched, so
  * it opens offline, attaches to a ticket and prints. A pure function of the report: the same
  * report gives the same bytes.
  */
@@ -47,6 +48,7 @@ ${hooksSection(summary)}
 ${approvalsSection(summary)}
 ${cleanupSection(report)}
 ${problemsSection(summary)}
+${planHealthSection(report)}
 <footer>Recovery report of execution <span class="mono">${summary.executionId}</span> (plan ${summary.planId} v${summary.planVersion}), generated ${utcDateTime(report.generatedAt)} by DRS Orchestrator.</footer>
 </main>
 </body>

@@ -3,6 +3,7 @@ import { DrsClient } from "@aws-sdk/client-drs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { IAMClient } from "@aws-sdk/client-iam";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SFNClient } from "@aws-sdk/client-sfn";
@@ -20,6 +21,8 @@ export interface AwsClients {
   ec2: EC2Client;
   sfn: SFNClient;
   events: EventBridgeClient;
+  /** Reads only: whether the instance profiles plans name exist. */
+  iam: IAMClient;
   lambda: LambdaClient;
   ssm: SSMClient;
   /** Powertools Parameters over Secrets Manager: hook credentials, cached per value's maxAge. */
@@ -36,6 +39,7 @@ export function createAwsClients(): AwsClients {
     ec2: new EC2Client(config),
     sfn: new SFNClient(config),
     events: new EventBridgeClient(config),
+    iam: new IAMClient(config),
     lambda: new LambdaClient(config),
     ssm: new SSMClient(config),
     secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(config) }),

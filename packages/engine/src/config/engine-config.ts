@@ -1,4 +1,8 @@
-import { DEFAULT_LAUNCH_QUOTAS, type LaunchQuotas } from "@drs-orchestrator/core";
+import {
+  DEFAULT_LAUNCH_QUOTAS,
+  DEFAULT_PLAN_HEALTH_MINUTES,
+  type LaunchQuotas,
+} from "@drs-orchestrator/core";
 import { z } from "zod";
 import { hookMcpServersEnv, type McpServerConfigs } from "../hooks/mcp-server-config";
 
@@ -23,6 +27,11 @@ const engineEnvSchema = z.object({
   CLEANUP_STATE_MACHINE_ARN: z.string().min(1).optional(),
   /** MCP servers hooks may call, by name: JSON `{ "<name>": { "url": "...", "tokenSecret": "<secret name or ARN>" } }`. */
   HOOK_MCP_SERVERS: hookMcpServersEnv.default({}),
+  /**
+   * Minutes between the scheduled evaluations of every stored plan; a start trusts a recorded
+   * evaluation for two of these periods.
+   */
+  PLAN_HEALTH_MINUTES: positiveInt.default(DEFAULT_PLAN_HEALTH_MINUTES),
   /** The start-recovery function, which a plan's drill schedule rule targets; only `plan apply` needs it. */
   START_RECOVERY_FUNCTION_ARN: z.string().min(1).optional(),
 });
@@ -34,6 +43,8 @@ export interface EngineConfig {
   eventBusName: string;
   quotas: LaunchQuotas;
   healthCheckTimeoutSeconds: number;
+  /** Minutes between the scheduled evaluations of every stored plan. */
+  planHealthMinutes: number;
   cleanupStateMachineArn?: string;
   /** The MCP servers hooks may call, by the name a plan's `mcp.server` uses. */
   mcpServers: McpServerConfigs;
@@ -62,6 +73,7 @@ export function parseEngineConfig(env: NodeJS.ProcessEnv): EngineConfig {
       maxServersInActiveJobs: e.DRS_MAX_SERVERS_IN_ACTIVE_JOBS,
     },
     healthCheckTimeoutSeconds: e.HEALTH_CHECK_TIMEOUT_SECONDS,
+    planHealthMinutes: e.PLAN_HEALTH_MINUTES,
     ...(e.CLEANUP_STATE_MACHINE_ARN !== undefined && { cleanupStateMachineArn: e.CLEANUP_STATE_MACHINE_ARN }),
     mcpServers: e.HOOK_MCP_SERVERS,
     ...(e.START_RECOVERY_FUNCTION_ARN !== undefined && {

@@ -2,6 +2,7 @@ import { type AwsClients, createAwsClients } from "../aws/aws-clients";
 import { type EngineConfig, parseEngineConfig } from "../config/engine-config";
 import { describeRecoveryWorkflow } from "../operations/recovery-workflow";
 import { ExecutionStore } from "../stores/execution-store";
+import { PlanHealthStore } from "../stores/plan-health-store";
 import { PlanStore } from "../stores/plan-store";
 import { ServerLocks } from "../stores/server-locks";
 
@@ -10,6 +11,8 @@ export interface EngineContext {
   config: EngineConfig;
   aws: AwsClients;
   plans: PlanStore;
+  /** Each plan's latest evaluation and the changes between evaluations (in the plans table). */
+  planHealth: PlanHealthStore;
   executions: ExecutionStore;
   locks: ServerLocks;
 }
@@ -22,6 +25,7 @@ export function createEngineContext(env: NodeJS.ProcessEnv = process.env): Engin
     config,
     aws,
     plans: new PlanStore(aws.dynamo, config.plansTable),
+    planHealth: new PlanHealthStore(aws.dynamo, config.plansTable),
     executions,
     // A lock's holder is alive while its workflow runs, whichever attempt that is.
     locks: new ServerLocks(executions, (executionId) => describeRecoveryWorkflow(engine, executionId)),

@@ -1,11 +1,13 @@
 import {
   ExecutionNotFoundError,
+  type PlanHealthAtStart,
   type RecoveryReport,
   type RecoverySummary,
   summarizeRecovery,
 } from "@drs-orchestrator/core";
 import { drillCleanupReport } from "../cleanup/drill-cleanup-report";
 import type { EngineContext } from "../lambda/engine-context";
+import { keys } from "../stores/execution-items";
 import { unknownExecution } from "./recovery-status";
 import { describeRecoveryWorkflow } from "./recovery-workflow";
 
@@ -42,8 +44,8 @@ export async function loadRecoverySummary(
 }
 
 /**
- * The report of an execution, running or ended: its summary and, for a drill that has been
- * cleaned up (or is being), what the cleanup did.
+ * The report of an execution, running or ended: its summary, the plan's health as last recorded
+ * before it started and, for a drill that has been cleaned up (or is being), what the cleanup did.
  * @param generatedAt when the report is read, on the clock the execution runs on
  * @throws ExecutionNotFoundError when the execution has not written anything to report
  */
@@ -52,9 +54,10 @@ export async function loadRecoveryReport(
   executionId: string,
   generatedAt: Date,
 ): Promise<RecoveryReport> {
-  const [summary, cleanup] = await Promise.all([
+  const [summary, cleanup, planHealth] = await Promise.all([
     loadRecoverySummary(engine, executionId),
     drillCleanupReport(engine, executionId),
+    engine.executions.get<PlanHealthAtStart & { pk: string; sk: string }>(keys.planHealth(executionId)),
   ]);
   if (!summary) {
     const workflow = await describeRecoveryWorkflow(engine, executionId);
@@ -67,7 +70,13 @@ export async function loadRecoveryReport(
         : `its workflow ended ${workflow.status} before it recorded anything${failure(workflow)}`,
     );
   }
-  return { generatedAt: generatedAt.toISOString(), summary, ...(cleanup && { cleanup }) };
+  const { pk: _pk, sk: _sk, ...atStart } = planHealth ?? {};
+  return {
+    generatedAt: generatedAt.toISOString(),
+    summary,
+    ...(cleanup && { cleanup }),
+    ...(planHealth && { planHealth: atStart as PlanHealthAtStart }),
+  };
 }
 
 /** The workflow's error and the head of its cause (a step's cause can be a whole stack). */

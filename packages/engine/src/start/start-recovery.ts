@@ -6,6 +6,7 @@ import { releaseActiveRun } from "./active-run";
 import { acquirePlanRun } from "./drill-preemption";
 import { type RecoveryExecutionInput, recoveryExecutionInputSchema } from "./execution-input";
 import { executionArnOf, executionName } from "./execution-name";
+import { refuseBlockedStart } from "./plan-health-gate";
 import { checkStartRequest, parseStartRecoveryRequest } from "./start-request";
 
 export interface StartRecoveryResult {
@@ -30,6 +31,8 @@ export interface StartRecoveryResult {
  * @throws InvalidInputError naming every bad field (an `asOf` after `now` too)
  * @throws RecoveryNotConfirmedError for RECOVERY without `confirm` equal to the plan ID
  * @throws PlanNotFoundError when the plan is not in the plan store
+ * @throws PlanHealthBlockedError when the plan's latest recorded evaluation holds findings that
+ *   block the mode (see refuseBlockedStart): nothing is started
  * @throws RecoveryInProgressError when another execution of the plan is running (a confirmed
  *   RECOVERY stops a running drill of the plan instead: see acquirePlanRun)
  */
@@ -42,7 +45,7 @@ export async function startRecovery(
   checkStartRequest(input, now);
   const { planId, mode } = input;
   if (mode === "RECOVERY" && input.confirm !== planId) throw new RecoveryNotConfirmedError(planId);
-  const { version: planVersion } = await engine.plans.get(planId);
+  const { plan, version: planVersion } = await engine.plans.get(planId);
 
   const executionId = executionName(planId, mode, input.idempotencyKey ?? randomUUID());
   const stateMachineArn = engine.config.recoveryStateMachineArn;
@@ -51,6 +54,7 @@ export async function startRecovery(
     const existing = await describeStarted(engine, executionArn);
     if (existing) return existing;
   }
+  await refuseBlockedStart(engine, { plan, planVersion, mode, now });
 
   const { hold, preemptedDrill } = await acquirePlanRun(
     engine,

@@ -9,6 +9,7 @@ import {
   ExecutionNotFoundError,
   effectiveLaunchSettings,
   type LaunchChanges,
+  launchTemplateVersionDescription,
   type Plan,
   planLaunchChanges,
 } from "@drs-orchestrator/core";
@@ -183,7 +184,7 @@ async function newDefaultVersion(
       new CreateLaunchTemplateVersionCommand({
         LaunchTemplateId: state.launchTemplateId,
         SourceVersion: String(state.defaultVersion),
-        VersionDescription: `drs-orchestrator execution ${executionId}`.slice(0, 255),
+        VersionDescription: launchTemplateVersionDescription(executionId),
         LaunchTemplateData: data,
         ClientToken: clientToken,
       }),

@@ -29,6 +29,7 @@ import {
 import { aws } from "./launch/aws-failures";
 import { refuseLiveRecoveryInstances } from "./prepare/live-recovery-guard";
 import { recoverySnapshotsOf } from "./prepare/pit-snapshots";
+import { keepPlanHealthAtStart } from "./prepare/plan-health-at-start";
 import { recordRefusal } from "./prepare/refusal-record";
 import { describeAllSourceServers, selectionProblems } from "./prepare/source-server-selection";
 import { prepareResume } from "./prepare-resume";
@@ -75,7 +76,9 @@ export const MAX_LISTED_SKIPPED = 200;
  * the server locks, and one item per wave, batch and server. Nothing is written when a selector
  * does not resolve; a start refused for its servers (not recoverable, live recovery instances in
  * the way) leaves only META, closed FAILED with the refusal (`recordRefusal`), so the status names
- * them. A retried Prepare returns the counts of the one that completed, writing nothing.
+ * them. The plan's latest recorded evaluation is kept with the execution for its report
+ * (keepPlanHealthAtStart), refused or not. A retried Prepare returns the counts of the one that
+ * completed, writing nothing.
  * @throws PlanNotFoundError when the pinned plan version is gone
  * @throws GroupResolutionError when listed IDs are not DRS source servers or a group selects none
  * @throws ServersNotReadyError when servers are not ready and the plan does not skip them
@@ -154,6 +157,7 @@ export async function prepare(input: PrepareInput, engine: EngineContext): Promi
     skipped: notReady.slice(0, MAX_LISTED_SKIPPED),
     skippedCount: notReady.length,
   };
+  await keepPlanHealthAtStart(engine, input.executionId, plan.id, input.startedAt);
   if (notReady.length > 0 && plan.failure.notReady === "abort") {
     await recordRefusal(engine, meta, new ServersNotReadyError(notReady, input.mode));
   }

@@ -200,6 +200,8 @@ export const keys = {
     pk: `EXEC#${executionId}`,
     sk: `APPROVAL#${pad(wave)}`,
   }),
+  /** The plan's health as last recorded before the execution started (PlanHealthAtStart). */
+  planHealth: (executionId: string) => ({ pk: `EXEC#${executionId}`, sk: "PLANHEALTH" }),
   prefixes: {
     wave: "WAVE#",
     batches: (wave: number) => `BATCH#${pad(wave)}#`,

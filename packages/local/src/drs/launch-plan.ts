@@ -1,7 +1,7 @@
 import type { LaunchConfiguration } from "@aws-sdk/client-drs";
+import { cidrContains } from "@drs-orchestrator/core";
 import type { InstanceSpec } from "../ec2/instance-store";
 import { instanceTagsOf, type LaunchTemplateData, primaryInterface } from "../ec2/launch-template-data";
-import { cidrContains } from "../fleet/cidr";
 import {
   DRS_MANAGED_TAG,
   DRS_SOURCE_SERVER_TAG,

@@ -1,4 +1,5 @@
 import type { SimClock } from "../clock/sim-clock";
+import type { LoadedFleet } from "../fleet/fleet-loader";
 import type { InstanceStore } from "./instance-store";
 import type { LaunchTemplateStore } from "./launch-template-store";
 import type { QueryParams } from "./query-request";
@@ -9,6 +10,8 @@ export interface Ec2Context {
   clock: SimClock;
   templates: LaunchTemplateStore;
   instances: InstanceStore;
+  /** The recovery network (subnets, security groups) the instances launch into; drift removes from it. */
+  fleet: LoadedFleet;
 }
 
 /** One EC2 action: parsed params in, the response's elements (after requestId) out. */

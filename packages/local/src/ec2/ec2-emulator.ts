@@ -21,6 +21,7 @@ import {
 } from "./launch-template-actions";
 import type { LaunchTemplateData } from "./launch-template-data";
 import { LaunchTemplateStore } from "./launch-template-store";
+import { describeSecurityGroups, describeSubnets } from "./network-actions";
 import { parseQueryBody } from "./query-request";
 import { xmlDocument } from "./xml-writer";
 
@@ -35,6 +36,8 @@ const ACTIONS: Record<string, Ec2Action> = {
   DescribeInstances: describeInstances,
   DescribeInstanceStatus: describeInstanceStatus,
   TerminateInstances: terminateInstances,
+  DescribeSubnets: describeSubnets,
+  DescribeSecurityGroups: describeSecurityGroups,
 };
 
 export interface Ec2Emulator extends ServiceHandler {
@@ -57,6 +60,34 @@ export interface Ec2Emulator extends ServiceHandler {
   terminateInstances(instanceIds: string[]): void;
   instance(instanceId: string): InstanceRecord | undefined;
   instanceState(instanceId: string): InstanceStateName | undefined;
+  /**
+   * Drift: the subnet is gone (DescribeSubnets leaves it out, launches into it fail).
+   * @throws Ec2Error InvalidSubnetID.NotFound
+   */
+  deleteSubnet(subnetId: string): void;
+  /**
+   * Drift: the security group is gone.
+   * @throws Ec2Error InvalidGroup.NotFound
+   */
+  deleteSecurityGroup(groupId: string): void;
+  /** The DRS-managed launch template of a source server; undefined when the fleet has no such server. */
+  launchTemplateIdOf(sourceServerId: string): string | undefined;
+  /**
+   * Drift: someone creates a version of the template by hand, from its default with `data` over it,
+   * and leaves the default where it is. Returns the new version's number.
+   * @throws Ec2Error InvalidLaunchTemplateId.NotFound
+   */
+  createVersionByHand(launchTemplateId: string, data?: LaunchTemplateData): number;
+  /**
+   * Drift: someone moves the template's default version by hand.
+   * @throws Ec2Error InvalidLaunchTemplateId.NotFound / .VersionNotFound
+   */
+  setDefaultVersion(launchTemplateId: string, version: number): void;
+  /**
+   * Drift: the launch template is deleted.
+   * @throws Ec2Error InvalidLaunchTemplateId.NotFound
+   */
+  deleteLaunchTemplate(launchTemplateId: string): void;
 }
 
 /**
@@ -96,7 +127,7 @@ export function createEc2Emulator(options: {
     clock,
     SeededRandom.stream(hashString(`${accountId}/${region}`), "ec2-ids"),
   );
-  const context: Ec2Context = { accountId, clock, templates, instances };
+  const context: Ec2Context = { accountId, clock, templates, instances, fleet };
   const calls: Record<string, number> = {};
 
   async function handle(request: LocalRequest): Promise<LocalResponse> {
@@ -156,6 +187,38 @@ export function createEc2Emulator(options: {
     instanceState(instanceId) {
       const record = instances.get(instanceId);
       return record && instances.state(record);
+    },
+    deleteSubnet(subnetId) {
+      const index = fleet.subnets.findIndex((subnet) => subnet.subnetId === subnetId);
+      if (index < 0)
+        throw new Ec2Error("InvalidSubnetID.NotFound", `The subnet ID '${subnetId}' does not exist`);
+      fleet.subnets.splice(index, 1);
+    },
+    deleteSecurityGroup(groupId) {
+      const index = fleet.securityGroupIds.indexOf(groupId);
+      if (index < 0)
+        throw new Ec2Error("InvalidGroup.NotFound", `The security group '${groupId}' does not exist`);
+      fleet.securityGroupIds.splice(index, 1);
+    },
+    launchTemplateIdOf(sourceServerId) {
+      return fleet.servers.find((server) => server.sourceServerID === sourceServerId)?.launchTemplate
+        .launchTemplateId;
+    },
+    createVersionByHand(launchTemplateId, data = {}) {
+      const template = templates.findById(launchTemplateId);
+      return templates.createVersion(template, {
+        sourceVersion: "$Default",
+        data,
+        description: "edited by hand",
+        createdBy: `arn:aws:iam::${accountId}:user/operator`,
+        nowMs: clock.nowMs(),
+      }).versionNumber;
+    },
+    setDefaultVersion(launchTemplateId, version) {
+      templates.setDefaultVersion(templates.findById(launchTemplateId), String(version));
+    },
+    deleteLaunchTemplate(launchTemplateId) {
+      templates.delete(templates.findById(launchTemplateId));
     },
   };
 }

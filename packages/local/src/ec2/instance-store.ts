@@ -1,6 +1,6 @@
+import { cidrContains, formatIpv4, isUsableAddress, usableAddresses } from "@drs-orchestrator/core";
 import type { SimClock } from "../clock/sim-clock";
 import { type SeededRandom, stableHex } from "../faults/seeded-random";
-import { cidrContains, formatIpv4, isUsableAddress, usableAddresses } from "../fleet/cidr";
 import type { FleetSubnet, LoadedFleet } from "../fleet/fleet-loader";
 import { Ec2Error } from "./ec2-error";
 

@@ -129,6 +129,10 @@ export class LaunchTemplateStore {
     template.defaultVersion = this.version(template, version).versionNumber;
   }
 
+  delete(template: LaunchTemplateRecord): void {
+    this.byId.delete(template.launchTemplateId);
+  }
+
   latestVersion(template: LaunchTemplateRecord): number {
     return Math.max(...template.versions.map((version) => version.versionNumber));
   }

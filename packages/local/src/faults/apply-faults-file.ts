@@ -6,6 +6,7 @@ import {
   planIssuesFromZod,
 } from "@drs-orchestrator/core";
 import { isoDuration } from "../drs/iso-duration";
+import type { ParsedDriftOptions } from "./drift-options";
 import type { FaultOptions } from "./fault-options";
 import { type FaultsFile, faultsFileSchema } from "./faults-file-schema";
 
@@ -15,6 +16,8 @@ export type FaultsFileResult =
       file: FaultsFile;
       /** The DRS emulator's fault options (startLocalAws `faults`). */
       faults: FaultOptions;
+      /** The runtime's drift (startLocalAws `drift`); absent when the file names none. */
+      drift?: ParsedDriftOptions;
       /** The fleet with the file's replication states and lags; absent when no fleet was given. */
       fleet?: Fleet;
     }
@@ -29,7 +32,7 @@ export function applyFaultsData(data: unknown, fleet: Fleet | undefined): Faults
   if (!parsed.success)
     return { ok: false, issues: planIssuesFromZod(parsed.error.issues, faultsFileSchema, data) };
   const file = parsed.data;
-  const issues = unknownServers(file, fleet);
+  const issues = [...unknownServers(file, fleet), ...unknownResources(file, fleet)];
   if (issues.length > 0) return { ok: false, issues };
 
   const faults: FaultOptions = {
@@ -42,7 +45,13 @@ export function applyFaultsData(data: unknown, fleet: Fleet | undefined): Faults
       stallReplication: { sourceServerIds: file.stall.servers, afterSeconds: file.stall.after ?? 0 },
     }),
   };
-  return { ok: true, file, faults, ...(fleet && { fleet: withReplication(fleet, file) }) };
+  return {
+    ok: true,
+    file,
+    faults,
+    ...(file.drift && { drift: file.drift }),
+    ...(fleet && { fleet: withReplication(fleet, file) }),
+  };
 }
 
 /** Reads a faults file (JSON, or YAML) and applies it to the fleet; an unreadable file is an issue too. */
@@ -60,6 +69,10 @@ function unknownServers(file: FaultsFile, fleet: Fleet | undefined): PlanIssue[]
       ["stall", "servers", index],
       id,
     ]),
+    ...(file.drift?.moveTemplateDefault ?? []).map((id, index): [PropertyKey[], string] => [
+      ["drift", "moveTemplateDefault", index],
+      id,
+    ]),
   ];
   const fix = fleet
     ? `use the sourceServerID of one of the fleet's ${fleet.sourceServers.length} source servers`
@@ -71,6 +84,33 @@ function unknownServers(file: FaultsFile, fleet: Fleet | undefined): PlanIssue[]
       message: `source server ${JSON.stringify(id)} is not in the fleet`,
       fix,
     }));
+}
+
+/** Drift can delete only what the fleet has. */
+function unknownResources(file: FaultsFile, fleet: Fleet | undefined): PlanIssue[] {
+  const drift = file.drift;
+  if (!drift) return [];
+  const lists: [keyof NonNullable<FaultsFile["drift"]>, string, keyof Fleet, readonly string[]][] = [
+    ["deleteSubnets", "subnet", "subnets", fleet?.subnets.map((subnet) => subnet.subnetId) ?? []],
+    ["deleteSecurityGroups", "security group", "securityGroupIds", fleet?.securityGroupIds ?? []],
+    ["deleteInstanceProfiles", "instance profile", "instanceProfiles", fleet?.instanceProfiles ?? []],
+  ];
+  return lists.flatMap(([key, kind, fleetField, known]) =>
+    ((drift[key] ?? []) as string[]).flatMap((id, index) =>
+      known.includes(id)
+        ? []
+        : [
+            {
+              path: formatDocumentPath(["drift", key, index]),
+              message: `${kind} ${JSON.stringify(id)} is not in the fleet`,
+              fix:
+                known.length > 0
+                  ? `use one of the fleet's ${fleetField}: ${known.join(", ")}`
+                  : `add it to the fleet's ${fleetField} first`,
+            },
+          ],
+    ),
+  );
 }
 
 function withReplication(fleet: Fleet, file: FaultsFile): Fleet {

@@ -1,5 +1,6 @@
 import { DATA_REPLICATION_STATES, parseDuration } from "@drs-orchestrator/core";
 import { z } from "zod";
+import { driftOptionsSchema } from "./drift-options";
 
 const percent = z.number().min(0).max(100);
 
@@ -46,5 +47,7 @@ export const faultsFileSchema = z.strictObject({
   throttlePercent: percent.optional(),
   /** Replication of these servers stalls this long after start (default at once). */
   stall: z.strictObject({ servers: z.array(z.string()).min(1), after: duration.optional() }).optional(),
+  /** Resources deleted and launch templates edited by hand before anything runs. */
+  drift: driftOptionsSchema.optional(),
 });
 export type FaultsFile = z.output<typeof faultsFileSchema>;

@@ -1,8 +1,8 @@
 import type { SourceServer as DrsSourceServer, LaunchConfiguration } from "@aws-sdk/client-drs";
 import type { Fleet } from "@drs-orchestrator/core";
+import { type Cidr, formatIpv4, isUsableAddress, parseCidr, usableAddresses } from "@drs-orchestrator/core";
 import type { LaunchTemplateData } from "../ec2/launch-template-data";
 import { stableHex } from "../faults/seeded-random";
-import { type Cidr, formatIpv4, isUsableAddress, parseCidr, usableAddresses } from "./cidr";
 import { recommendInstanceType } from "./right-sizing";
 
 export type OsFamily = "LINUX" | "WINDOWS";

@@ -20,7 +20,7 @@ export const SERVER_INFO = { name: "drs-orchestrator", version: "0.1.0" } as con
 
 const INSTRUCTIONS =
   "Runs AWS Elastic Disaster Recovery plans wave by wave. Find a plan with list_recovery_plans, check it " +
-  "with validate_recovery_plan, start a drill with start_recovery (DRILL is the default; a real RECOVERY needs " +
+  "with validate_recovery_plan (dry run) and check_recovery_plan (its health: findings and fixes), start a drill with start_recovery (DRILL is the default; a real RECOVERY needs " +
   "confirm and this server's allow-list), follow it with get_recovery_status, decide gated waves with " +
   "approve_wave / reject_wave, and clean up a finished drill with cleanup_drill. Plans and execution reports " +
   "are also resources.";

@@ -13,12 +13,16 @@ const NEXT_STEP: Record<string, string> = {
     "follow it with get_recovery_status, or stop it with cancel_recovery before starting another",
   ApprovalNotFoundError:
     "check wave: get_recovery_status lists the waves waiting for approval under pendingApprovals",
+  PlanHealthBlockedError:
+    "check_recovery_plan shows the plan's findings as they are now; once fixed, the next scheduled evaluation (or `drs-orchestrator plan check <planId>`) records it and the start goes through",
 };
 
 /** The product's own refusals: their messages name the field or the state and how to fix it. */
 const PRODUCT_ERRORS = new Set([
   "InvalidInputError",
   "PlanNotFoundError",
+  "PlanValidationError",
+  "PlanHealthBlockedError",
   "RecoveryNotConfirmedError",
   "RecoveryNotAllowedError",
   "RecoveryInProgressError",

@@ -1,5 +1,6 @@
 import { approveWave } from "../tools/approve-wave";
 import { cancelRecoveryTool } from "../tools/cancel-recovery";
+import { checkRecoveryPlan } from "../tools/check-recovery-plan";
 import { cleanupDrill } from "../tools/cleanup-drill";
 import { describeSourceServers } from "../tools/describe-source-servers";
 import { getRecoveryPlan } from "../tools/get-recovery-plan";
@@ -18,6 +19,7 @@ export const RECOVERY_TOOLS: readonly RecoveryTool[] = [
   getRecoveryPlan,
   describeSourceServers,
   validateRecoveryPlan,
+  checkRecoveryPlan,
   startRecoveryTool,
   getRecoveryStatusTool,
   listRecoveriesTool,

@@ -19,6 +19,9 @@ const TONES: Record<string, Tone> = {
   LAUNCHED: "info",
   CHECKING_HEALTH: "info",
   PENDING: "idle",
+  READY: "ok",
+  DRILL_BLOCKED: "warn",
+  RECOVERY_BLOCKED: "bad",
 };
 
 export function toneOf(status: string): Tone {

@@ -1,4 +1,8 @@
-import { GetLaunchConfigurationCommand, type GetLaunchConfigurationCommandOutput } from "@aws-sdk/client-drs";
+import {
+  GetLaunchConfigurationCommand,
+  type GetLaunchConfigurationCommandOutput,
+  type LaunchConfiguration,
+} from "@aws-sdk/client-drs";
 import { DescribeLaunchTemplateVersionsCommand, type ResponseLaunchTemplateData } from "@aws-sdk/client-ec2";
 import type { CurrentLaunchState, LaunchSettings } from "@drs-orchestrator/core";
 import type { EngineContext } from "../../lambda/engine-context";
@@ -43,29 +47,37 @@ export async function readLaunchState(
     launchConfiguration,
     launchTemplateId,
     defaultVersion: version.VersionNumber,
-    current: {
-      launchConfiguration: {
-        ...(launchConfiguration.launchDisposition && {
-          launchDisposition: launchConfiguration.launchDisposition as NonNullable<
-            LaunchSettings["launchDisposition"]
+    current: currentLaunchState(launchConfiguration, version.LaunchTemplateData ?? {}),
+  };
+}
+
+/** What planLaunchChanges compares the plan's settings with: the DRS launch configuration and a template version's data. */
+export function currentLaunchState(
+  launchConfiguration: LaunchConfiguration,
+  templateData: ResponseLaunchTemplateData,
+): CurrentLaunchState {
+  return {
+    launchConfiguration: {
+      ...(launchConfiguration.launchDisposition && {
+        launchDisposition: launchConfiguration.launchDisposition as NonNullable<
+          LaunchSettings["launchDisposition"]
+        >,
+      }),
+      ...(launchConfiguration.targetInstanceTypeRightSizingMethod && {
+        targetInstanceTypeRightSizingMethod:
+          launchConfiguration.targetInstanceTypeRightSizingMethod as NonNullable<
+            LaunchSettings["rightSizing"]
           >,
-        }),
-        ...(launchConfiguration.targetInstanceTypeRightSizingMethod && {
-          targetInstanceTypeRightSizingMethod:
-            launchConfiguration.targetInstanceTypeRightSizingMethod as NonNullable<
-              LaunchSettings["rightSizing"]
-            >,
-        }),
-        ...(launchConfiguration.copyPrivateIp !== undefined && {
-          copyPrivateIp: launchConfiguration.copyPrivateIp,
-        }),
-        ...(launchConfiguration.copyTags !== undefined && { copyTags: launchConfiguration.copyTags }),
-        ...(launchConfiguration.licensing?.osByol !== undefined && {
-          licensing: { osByol: launchConfiguration.licensing.osByol },
-        }),
-      },
-      templateData: templateState(version.LaunchTemplateData ?? {}),
+      }),
+      ...(launchConfiguration.copyPrivateIp !== undefined && {
+        copyPrivateIp: launchConfiguration.copyPrivateIp,
+      }),
+      ...(launchConfiguration.copyTags !== undefined && { copyTags: launchConfiguration.copyTags }),
+      ...(launchConfiguration.licensing?.osByol !== undefined && {
+        licensing: { osByol: launchConfiguration.licensing.osByol },
+      }),
     },
+    templateData: templateState(templateData),
   };
 }
 

@@ -13,17 +13,11 @@ import { chunks, mapLimit } from "../launch/map-limit";
 const MAX_SOURCE_SERVER_IDS = 200;
 const READ_CONCURRENCY = 8;
 
-/**
- * Refuses a RECOVERY over servers that still run the production recovery instance of an earlier
- * recovery: a DRS launch replaces a server's recovery instance, so it would destroy what the
- * earlier recovery brought back. Each instance is traced to the execution that launched it through
- * the JOB item its launch job left.
- * @throws LiveRecoveryInstancesError naming each server, its instance and that execution
- */
-export async function refuseLiveRecoveryInstances(
+/** The recovery instances DRS lists on these servers (DescribeRecoveryInstances, all pages). */
+export async function describeRecoveryInstancesOf(
   engine: EngineContext,
   sourceServerIds: readonly string[],
-): Promise<void> {
+): Promise<RecoveryInstanceSeen[]> {
   const seen: RecoveryInstanceSeen[] = [];
   for (const ids of chunks(sourceServerIds, MAX_SOURCE_SERVER_IDS)) {
     await aws("DRS DescribeRecoveryInstances", async () => {
@@ -44,6 +38,21 @@ export async function refuseLiveRecoveryInstances(
       }
     });
   }
+  return seen;
+}
+
+/**
+ * Refuses a RECOVERY over servers that still run the production recovery instance of an earlier
+ * recovery: a DRS launch replaces a server's recovery instance, so it would destroy what the
+ * earlier recovery brought back. Each instance is traced to the execution that launched it through
+ * the JOB item its launch job left.
+ * @throws LiveRecoveryInstancesError naming each server, its instance and that execution
+ */
+export async function refuseLiveRecoveryInstances(
+  engine: EngineContext,
+  sourceServerIds: readonly string[],
+): Promise<void> {
+  const seen = await describeRecoveryInstancesOf(engine, sourceServerIds);
   const live = liveRecoveryInstances(seen, sourceServerIds);
   if (live.length === 0) return;
   const jobIds = [...new Set(live.flatMap((instance) => (instance.jobId ? [instance.jobId] : [])))];
