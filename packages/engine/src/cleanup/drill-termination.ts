@@ -1,9 +1,4 @@
-import {
-  DescribeJobsCommand,
-  DescribeRecoveryInstancesCommand,
-  type Job,
-  TerminateRecoveryInstancesCommand,
-} from "@aws-sdk/client-drs";
+import { DescribeJobsCommand, type Job, TerminateRecoveryInstancesCommand } from "@aws-sdk/client-drs";
 import {
   DrillCleanupTimeoutError,
   type RecoveryInstanceView,
@@ -13,6 +8,7 @@ import type { EngineContext } from "../lambda/engine-context";
 import { logger } from "../lambda/powertools";
 import { aws, awsErrorName } from "../steps/launch/aws-failures";
 import { chunks, mapLimit } from "../steps/launch/map-limit";
+import { describeRecoveryInstancesOf } from "../steps/prepare/live-recovery-guard";
 import {
   type DrillCleanupServerItem,
   type ExecutionMeta,
@@ -37,8 +33,6 @@ export interface DrillTerminationProgress {
 
 /** TerminateRecoveryInstances takes 1..200 recovery instances; DRS quotas may allow fewer per job. */
 const MAX_INSTANCES_PER_CALL = 200;
-/** DescribeRecoveryInstances filters on at most this many source servers. */
-const SOURCE_SERVERS_PER_FILTER = 200;
 /** Job IDs per DescribeJobs filter, well within the API's 1,000. */
 const JOBS_PER_FILTER = 100;
 const WRITE_CONCURRENCY = 8;
@@ -305,29 +299,13 @@ async function recoveryInstances(
   engine: EngineContext,
   sourceServerIds: readonly string[],
 ): Promise<RecoveryInstanceView[]> {
-  const instances: RecoveryInstanceView[] = [];
-  for (const ids of chunks(sourceServerIds, SOURCE_SERVERS_PER_FILTER)) {
-    let nextToken: string | undefined;
-    do {
-      const page = await aws("DRS DescribeRecoveryInstances", () =>
-        engine.aws.drs.send(
-          new DescribeRecoveryInstancesCommand({ filters: { sourceServerIDs: ids }, nextToken }),
-        ),
-      );
-      for (const item of page.items ?? []) {
-        if (!item.recoveryInstanceID || !item.sourceServerID) continue;
-        instances.push({
-          recoveryInstanceId: item.recoveryInstanceID,
-          sourceServerId: item.sourceServerID,
-          isDrill: item.isDrill === true,
-          ...(item.jobID !== undefined && { jobId: item.jobID }),
-          ...(item.ec2InstanceState !== undefined && { ec2InstanceState: item.ec2InstanceState }),
-        });
-      }
-      nextToken = page.nextToken;
-    } while (nextToken);
-  }
-  return instances;
+  return (await describeRecoveryInstancesOf(engine, sourceServerIds)).map((item) => ({
+    recoveryInstanceId: item.recoveryInstanceId,
+    sourceServerId: item.sourceServerId,
+    isDrill: item.isDrill === true,
+    ...(item.jobId !== undefined && { jobId: item.jobId }),
+    ...(item.ec2InstanceState !== undefined && { ec2InstanceState: item.ec2InstanceState }),
+  }));
 }
 
 /** Which execution started each job that launched one of the instances, from the jobs' JOB items. */

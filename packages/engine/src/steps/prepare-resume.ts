@@ -1,4 +1,3 @@
-import { DescribeRecoveryInstancesCommand } from "@aws-sdk/client-drs";
 import {
   approvalWaitSeconds,
   type CurrentRecoveryInstance,
@@ -23,13 +22,11 @@ import {
   type ServerItem,
   type WaveItem,
 } from "../stores/execution-items";
-import { aws } from "./launch/aws-failures";
-import { chunks, mapLimit } from "./launch/map-limit";
+import { mapLimit } from "./launch/map-limit";
 import { writeRelaunchRound } from "./launch/relaunch-round";
 import type { PrepareInput, PrepareOutput } from "./prepare";
+import { describeRecoveryInstancesOf } from "./prepare/live-recovery-guard";
 
-/** DescribeRecoveryInstances filters on at most this many source servers. */
-const SOURCE_SERVERS_PER_FILTER = 200;
 const WRITE_CONCURRENCY = 8;
 
 /** What a wave's new round clears: the state of the workflow that waited on it before. */
@@ -198,26 +195,13 @@ async function currentRecoveryInstances(
 ): Promise<Map<string, CurrentRecoveryInstance>> {
   const recorded = new Map(servers.map((server) => [server.sourceServerId, server.recoveryInstanceId]));
   const found = new Map<string, CurrentRecoveryInstance>();
-  for (const ids of chunks([...recorded.keys()], SOURCE_SERVERS_PER_FILTER)) {
-    let nextToken: string | undefined;
-    do {
-      const page = await aws("DRS DescribeRecoveryInstances", () =>
-        engine.aws.drs.send(
-          new DescribeRecoveryInstancesCommand({ filters: { sourceServerIDs: ids }, nextToken }),
-        ),
-      );
-      for (const item of page.items ?? []) {
-        const sourceServerId = item.sourceServerID;
-        if (!sourceServerId || !item.recoveryInstanceID) continue;
-        const known = found.get(sourceServerId);
-        if (known && known.recoveryInstanceId === recorded.get(sourceServerId)) continue;
-        found.set(sourceServerId, {
-          recoveryInstanceId: item.recoveryInstanceID,
-          ...(item.ec2InstanceState !== undefined && { ec2InstanceState: item.ec2InstanceState }),
-        });
-      }
-      nextToken = page.nextToken;
-    } while (nextToken);
+  for (const item of await describeRecoveryInstancesOf(engine, [...recorded.keys()])) {
+    const known = found.get(item.sourceServerId);
+    if (known && known.recoveryInstanceId === recorded.get(item.sourceServerId)) continue;
+    found.set(item.sourceServerId, {
+      recoveryInstanceId: item.recoveryInstanceId,
+      ...(item.ec2InstanceState !== undefined && { ec2InstanceState: item.ec2InstanceState }),
+    });
   }
   return found;
 }
