@@ -9,6 +9,7 @@ import { evaluatePlan, getPlanHealth, type PlanHealthRecord } from "@drs-orchest
 import { z } from "zod";
 import { defineTool } from "../server/recovery-tool";
 import { toolArguments } from "../server/tool-arguments";
+import { planTargetArguments, requireOnePlanTarget } from "./plan-target-arguments";
 
 /** Findings the answer lists, most severe first; `counts` and `findingCount` carry the totals. */
 const LISTED_FINDINGS = 200;
@@ -51,18 +52,7 @@ export const checkRecoveryPlan = defineTool({
     "Use it before start_recovery: a start is refused while the plan's recorded evaluation holds a finding that " +
     "blocks its mode. Reads only; records nothing.",
   inputSchema: toolArguments({
-    planId: z
-      .string({ error: "expected a string: the ID of a stored plan" })
-      .trim()
-      .min(1, { error: "must not be empty: the ID of a stored plan" })
-      .optional()
-      .describe("A stored plan to check (list_recovery_plans lists them)."),
-    document: z
-      .union([z.string(), z.record(z.string(), z.unknown())], {
-        error: "expected a plan document: YAML or JSON text, or the plan as an object",
-      })
-      .optional()
-      .describe("A plan document to check instead of a stored plan: YAML or JSON text, or the object."),
+    ...planTargetArguments,
   }),
   outputSchema: z.object({
     planId: z.string(),
@@ -104,14 +94,7 @@ export const checkRecoveryPlan = defineTool({
   }),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   async run({ planId, document }, { engine, now }) {
-    if ((planId === undefined) === (document === undefined)) {
-      throw new InvalidInputError("check_recovery_plan arguments", [
-        {
-          path: planId === undefined ? "planId" : "document",
-          message: "give either planId (a stored plan) or document (a plan not stored yet), not both",
-        },
-      ]);
-    }
+    requireOnePlanTarget("check_recovery_plan", planId, document);
     if (planId !== undefined) {
       // Against the recorded evaluation, as the scheduled one compares: servers that joined or left show.
       const recorded = await getPlanHealth(engine, planId, { changes: LISTED_CHANGES });

@@ -8,6 +8,7 @@ import { dryRunPlan } from "@drs-orchestrator/engine";
 import { z } from "zod";
 import { defineTool } from "../server/recovery-tool";
 import { toolArguments } from "../server/tool-arguments";
+import { planTargetArguments, requireOnePlanTarget } from "./plan-target-arguments";
 
 const issue = z.object({
   path: z.string().describe("Where in the plan, e.g. groups[1].select; empty for the plan as a whole."),
@@ -25,24 +26,14 @@ export const validateRecoveryPlan = defineTool({
     "matches nothing, servers not ready). Give planId for a stored plan, or document for a plan you are about " +
     "to store (YAML or JSON text, or the object). Use it before start_recovery. Nothing is written or started.",
   inputSchema: toolArguments({
-    planId: z
-      .string({ error: "expected a string: the ID of a stored plan" })
-      .trim()
-      .min(1, { error: "must not be empty: the ID of a stored plan" })
-      .optional()
-      .describe("A stored plan to check (list_recovery_plans lists them)."),
+    planId: planTargetArguments.planId,
     version: z
       .number({ error: "expected a version number of the stored plan" })
       .int({ error: "expected a whole version number, from 1" })
       .min(1, { error: "expected a version number from 1" })
       .optional()
       .describe("With planId: a stored version; default the latest."),
-    document: z
-      .union([z.string(), z.record(z.string(), z.unknown())], {
-        error: "expected a plan document: YAML or JSON text, or the plan as an object",
-      })
-      .optional()
-      .describe("A plan document to check instead of a stored plan: YAML or JSON text, or the object."),
+    document: planTargetArguments.document,
   }),
   outputSchema: z.object({
     ok: z.boolean().describe("True when a start now would get past its checks."),
@@ -85,15 +76,7 @@ export const validateRecoveryPlan = defineTool({
   }),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   async run({ planId, version, document }, { engine, now }) {
-    if ((planId === undefined) === (document === undefined)) {
-      throw new InvalidInputError("validate_recovery_plan arguments", [
-        {
-          path: planId === undefined ? "planId" : "document",
-          message:
-            "give either planId (a stored plan) or document (a plan to check before storing it), not both",
-        },
-      ]);
-    }
+    requireOnePlanTarget("validate_recovery_plan", planId, document);
     if (planId === undefined && version !== undefined) {
       throw new InvalidInputError("validate_recovery_plan arguments", [
         { path: "version", message: "goes with planId: leave it out when checking a document" },
